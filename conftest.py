@@ -1,0 +1,34 @@
+"""Test set-up shared by tests/ and the notebooks run by nbval.
+
+No test may download anything. Keras looks for the VGG19 weights in its cache
+($KERAS_HOME/models or ~/.keras/models); where they are missing but the verified copy in
+../shared/models is present (this project's CI machines), it is copied there first, so
+``VGG19(weights="imagenet")`` loads it with its hash check exactly as on a user's machine.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+ROOT = Path(__file__).resolve().parent
+VGG19_FILE = "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"
+
+
+def shared_models_dir() -> Path:
+    """Where the offline copies of the pretrained models are (NST_MODELS_DIR, or ../shared/models)."""
+    return Path(os.environ.get("NST_MODELS_DIR", ROOT.parent / "shared" / "models"))
+
+
+def _place_vgg19_weights() -> None:
+    cache = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "models"
+    source = shared_models_dir() / VGG19_FILE
+    if not (cache / VGG19_FILE).exists() and source.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, cache / VGG19_FILE)
+
+
+_place_vgg19_weights()

@@ -1,0 +1,238 @@
+"""The ``nst`` command: style transfer from the shell.
+
+    nst CONTENT STYLE [STYLE ...] -o OUT.png [options]
+    nst SUBCOMMAND ...            (see SUBCOMMANDS: fast stylisation, video)
+
+Only translates arguments into :class:`~nst_core.options.StyleOptions` and a call of
+:func:`~nst_core.stylize`; errors in the user's input are printed as one line on stderr
+with exit status 2, Ctrl-C saves the best image so far and exits with 130.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+# Silence TensorFlow's C++ start-up chatter (CUDA probing, oneDNN notes) before it loads.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from .errors import NSTError  # noqa: E402
+from .options import INIT_CHOICES, StyleOptions  # noqa: E402
+
+#: Other commands: ``nst NAME ...`` runs ``main(argv)`` of the named module.
+SUBCOMMANDS: dict[str, tuple[str, str]] = {}
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr, as every other error here."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _layers(text: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in text.split(",") if name.strip())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the main command (defaults shown come from StyleOptions)."""
+    d = StyleOptions()
+    sub = "".join(f"\n  nst {name} ...   {help_text}" for name, (_, help_text) in SUBCOMMANDS.items())
+    parser = _Parser(
+        prog="nst",
+        description="Paint a photo in the style of one or more paintings (Gatys et al. 2016), "
+        "with VGG19 features and L-BFGS or Adam.",
+        epilog=("other commands:" + sub + "\n\n" if sub else "")
+        + "example:\n  nst images/tubingen.jpg images/starry_night.jpg -o out.png",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("content", help="content image: file path or http(s) URL")
+    parser.add_argument("styles", nargs="+", metavar="style", help="one or more style images")
+    parser.add_argument("-o", "--output", default="out.png", help="result file, .png or .jpg (default: out.png)")
+
+    size = parser.add_argument_group("size and steps")
+    size.add_argument(
+        "-s", "--size", type=int, default=d.size, help=f"longest side of the result in pixels (default: {d.size})"
+    )
+    size.add_argument("-n", "--steps", type=int, default=d.steps, help=f"optimisation steps (default: {d.steps})")
+    size.add_argument(
+        "--style-scale",
+        type=float,
+        default=d.style_scale,
+        help="style image size relative to --size; smaller gives finer strokes (default: 1.0)",
+    )
+
+    weights = parser.add_argument_group("weights (higher means more of it)")
+    weights.add_argument(
+        "--content-weight", type=float, default=d.content_weight, help=f"(default: {d.content_weight:g})"
+    )
+    weights.add_argument("--style-weight", type=float, default=d.style_weight, help=f"(default: {d.style_weight:g})")
+    weights.add_argument(
+        "--tv-weight",
+        type=float,
+        default=d.tv_weight,
+        help=f"smoothness (total variation); 0 turns it off (default: {d.tv_weight:g})",
+    )
+    weights.add_argument(
+        "--style-blend-weights",
+        type=float,
+        nargs="+",
+        metavar="W",
+        help="relative weight of each style image (default: equal)",
+    )
+    weights.add_argument(
+        "--style-layer-weights",
+        type=float,
+        nargs="+",
+        metavar="W",
+        help="relative weight of each style layer (default: equal)",
+    )
+
+    optim = parser.add_argument_group("optimisation")
+    optim.add_argument("--optimizer", choices=("lbfgs", "adam"), default=d.optimizer, help="(default: lbfgs)")
+    optim.add_argument("--learning-rate", type=float, help="step size (default: 1 for lbfgs, 0.02 for adam)")
+    optim.add_argument(
+        "--lbfgs-history", type=int, default=d.lbfgs_history, help=f"L-BFGS memory (default: {d.lbfgs_history})"
+    )
+    optim.add_argument(
+        "--init",
+        default=d.init,
+        metavar="{" + ",".join(INIT_CHOICES) + ",FILE}",
+        help="starting image (default: content)",
+    )
+    optim.add_argument("--seed", type=int, help="random seed, for runs that repeat exactly")
+
+    look = parser.add_argument_group("look")
+    look.add_argument(
+        "--preserve-colors",
+        choices=("none", "luminance", "histogram"),
+        default=d.preserve_colors,
+        help="keep the content's colours: luminance-only transfer, or recolour the style (default: none)",
+    )
+    look.add_argument("--pooling", choices=("max", "avg"), default=d.pooling, help="VGG19 pooling (default: max)")
+    look.add_argument(
+        "--content-layers",
+        type=_layers,
+        default=d.content_layers,
+        metavar="L1,L2",
+        help=f"VGG19 content layers (default: {','.join(d.content_layers)})",
+    )
+    look.add_argument(
+        "--style-layers",
+        type=_layers,
+        default=d.style_layers,
+        metavar="L1,L2",
+        help=f"VGG19 style layers (default: {','.join(d.style_layers)})",
+    )
+
+    report = parser.add_argument_group("progress")
+    report.add_argument(
+        "--save-every",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also save OUT_0050.png ... every N steps (default: 0, never)",
+    )
+    report.add_argument(
+        "--print-every", type=int, default=0, metavar="N", help="print the loss parts every N steps (default: 0, never)"
+    )
+    report.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def options_from_args(args: argparse.Namespace) -> StyleOptions:
+    """StyleOptions from parsed arguments (validated there)."""
+    return StyleOptions(
+        size=args.size,
+        steps=args.steps,
+        content_weight=args.content_weight,
+        style_weight=args.style_weight,
+        tv_weight=args.tv_weight,
+        style_blend_weights=args.style_blend_weights,
+        style_scale=args.style_scale,
+        style_layer_weights=args.style_layer_weights,
+        optimizer=args.optimizer,
+        learning_rate=args.learning_rate,
+        lbfgs_history=args.lbfgs_history,
+        init=args.init,
+        seed=args.seed,
+        preserve_colors=args.preserve_colors,
+        pooling=args.pooling,
+        content_layers=args.content_layers,
+        style_layers=args.style_layers,
+    )
+
+
+def numbered_path(output: Path, step: int) -> Path:
+    """``out.png`` -> ``out_0050.png`` for intermediate results."""
+    return output.with_name(f"{output.stem}_{step:04d}{output.suffix}")
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .api import stylize
+    from .images import check_output_path, save_image
+
+    output = check_output_path(args.output)
+    options = options_from_args(args)
+    for name in ("save_every", "print_every"):
+        if getattr(args, name) < 0:
+            raise NSTError(f"--{name.replace('_', '-')} must be >= 0, got {getattr(args, name)}")
+    if not isinstance(options.init, str) or options.init not in INIT_CHOICES:
+        from .images import load_image
+
+        load_image(options.init)  # a bad --init file fails now, not after loading VGG19
+
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=options.steps, unit="step", disable=args.quiet, dynamic_ncols=True, file=sys.stderr)
+
+    def report(progress) -> None:
+        bar.update(progress.step - bar.n)
+        bar.set_postfix(loss=f"{progress.losses['total']:.4g}", refresh=False)
+        if args.print_every and progress.step % args.print_every == 0:
+            parts = "  ".join(f"{k} {v:.4g}" for k, v in progress.losses.items())
+            bar.write(f"step {progress.step}/{progress.steps}  {parts}")
+        if args.save_every and progress.step % args.save_every == 0:
+            save_image(progress.image, numbered_path(output, progress.step))
+
+    try:
+        result = stylize(args.content, args.styles, options=options, callback=report, callback_every=1)
+    finally:
+        bar.close()
+    path = result.save(output)
+    if result.stopped == "interrupted":
+        print(f"nst: interrupted after {result.steps} steps; saved the best image so far to {path}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    print(
+        f"nst: saved {path} ({result.image.shape[1]}x{result.image.shape[0]} px, {result.steps} steps,"
+        f" {result.seconds:.1f} s, loss {result.loss:.4g})",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``nst`` console script; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in SUBCOMMANDS:
+            module = importlib.import_module(SUBCOMMANDS[argv[0]][0], __package__)
+            return module.main(argv[1:])
+        return _run(build_parser().parse_args(argv))
+    except NSTError as err:
+        print(f"nst: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("nst: interrupted; nothing written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""The style-transfer objective: targets computed once, and the weighted sum of the losses.
+
+``StyleObjective`` owns the extractor, the content features and the style Gram matrices of
+the target images, and the weights. Calling it on an image batch runs VGG19 once and
+returns every loss part, so the optimiser, the callbacks and the benchmarks all read the
+same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import tensorflow as tf
+
+from .errors import OptionError
+from .losses import content_loss, gram_matrix, style_loss, total_variation_loss
+from .vgg import VGGFeatures
+
+LOSS_PARTS = ("total", "content", "style", "tv")
+
+
+def blended_style_grams(
+    extractor: VGGFeatures,
+    styles: Sequence[np.ndarray],
+    layers: Sequence[str],
+    blend_weights: Sequence[float] | None = None,
+) -> dict[str, tf.Tensor]:
+    """Target Gram matrices of several style images, mixed by ``blend_weights``.
+
+    As in jcjohnson/neural-style, the target of each layer is the weighted average of the
+    styles' Gram matrices; weights are normalised to sum to 1, so 1:0 is the first style.
+    """
+    if not styles:
+        raise OptionError("at least one style image is needed")
+    weights = np.ones(len(styles)) if blend_weights is None else np.asarray(blend_weights, dtype=float)
+    if weights.shape != (len(styles),):
+        raise OptionError(f"{len(styles)} style images need {len(styles)} blend weights, got {len(weights)}")
+    if np.any(weights < 0) or not np.isfinite(weights).all() or weights.sum() <= 0:
+        raise OptionError(f"style blend weights must be >= 0 with a positive sum, got {list(weights)}")
+    weights = weights / weights.sum()
+    grams: dict[str, tf.Tensor] = {}
+    for style, weight in zip(styles, weights, strict=True):
+        if weight == 0:
+            continue
+        features = extractor(tf.constant(style[None], tf.float32))
+        for layer in layers:
+            term = float(weight) * gram_matrix(features[layer])
+            grams[layer] = grams[layer] + term if layer in grams else term
+    return grams
+
+
+class StyleObjective:
+    """Weighted content + style + total-variation loss of Gatys et al. 2016.
+
+    Args:
+        extractor: a :class:`VGGFeatures` that returns at least every layer named here.
+        content: the content image, float RGB (height, width, 3) in [0, 1].
+        styles: one or more style images in the same format (any sizes).
+        content_layers, style_layers: VGG19 layer names.
+        content_weight, style_weight, tv_weight: dimensionless weights of the three terms
+            (see :mod:`nst_core.losses` for the normalisation that makes them size-free).
+        style_layer_weights: relative weight of each style layer (default equal); they are
+            normalised to sum to 1, so ``style_weight`` keeps its meaning.
+        blend_weights: relative weight of each style image.
+        extra_losses: further weighted terms, ``name -> f(images) -> scalar``, added to the total.
+    """
+
+    def __init__(
+        self,
+        extractor: VGGFeatures,
+        content: np.ndarray,
+        styles: Sequence[np.ndarray],
+        content_layers: Sequence[str],
+        style_layers: Sequence[str],
+        content_weight: float,
+        style_weight: float,
+        tv_weight: float,
+        style_layer_weights: Sequence[float] | None = None,
+        blend_weights: Sequence[float] | None = None,
+        extra_losses: Mapping[str, Callable[[tf.Tensor], tf.Tensor]] | None = None,
+    ):
+        self.extractor = extractor
+        self.content_layers = tuple(content_layers)
+        self.style_layers = tuple(style_layers)
+        self.content_weight = float(content_weight)
+        self.style_weight = float(style_weight)
+        self.tv_weight = float(tv_weight)
+        self.extra_losses = dict(extra_losses or {})
+        layer_weights = (
+            np.ones(len(self.style_layers))
+            if style_layer_weights is None
+            else np.asarray(style_layer_weights, dtype=float)
+        )
+        if layer_weights.shape != (len(self.style_layers),):
+            raise OptionError(
+                f"{len(self.style_layers)} style layers need {len(self.style_layers)} layer weights,"
+                f" got {len(layer_weights)}"
+            )
+        if np.any(layer_weights < 0) or layer_weights.sum() <= 0:
+            raise OptionError("style layer weights must be >= 0 with a positive sum")
+        self.style_layer_weights = tuple(float(w) for w in layer_weights / layer_weights.sum())
+        content_features = extractor(tf.constant(content[None], tf.float32))
+        self.content_targets = {name: content_features[name] for name in self.content_layers}
+        self.style_targets = blended_style_grams(extractor, styles, self.style_layers, blend_weights)
+
+    def __call__(self, images: tf.Tensor) -> dict[str, tf.Tensor]:
+        """Loss parts of ``images`` (batch of 1, [0, 1] RGB): total, content, style, tv.
+
+        Each part is already multiplied by its weight, so ``total`` is their sum. Terms in
+        ``extra_losses`` (for example the temporal loss of video) are added under their names.
+        """
+        features = self.extractor(images)
+        content = tf.add_n([content_loss(features[n], self.content_targets[n]) for n in self.content_layers]) / len(
+            self.content_layers
+        )
+        style = tf.add_n(
+            [
+                w * style_loss(features[n], self.style_targets[n])
+                for n, w in zip(self.style_layers, self.style_layer_weights, strict=True)
+            ]
+        )
+        tv = total_variation_loss(images)
+        parts = {
+            "content": self.content_weight * content,
+            "style": self.style_weight * style,
+            "tv": self.tv_weight * tv,
+        }
+        for name, term in self.extra_losses.items():
+            parts[name] = term(images)
+        parts["total"] = tf.add_n(list(parts.values()))
+        return parts

@@ -1,0 +1,258 @@
+"""Optimise the pixels of an image against an objective: Adam or L-BFGS, on any device.
+
+Each step is one ``tf.function`` call: forward and backward through VGG19 and the update,
+all on the device that holds the image. The loop reads values back to the host only when
+a callback asks for them, so a GPU is never stalled by bookkeeping. The best image seen
+(lowest total loss) is tracked on the device too, and is what a run returns, also after
+Ctrl-C or a Stop from a callback.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from .errors import OptionError
+
+OPTIMIZERS = ("lbfgs", "adam")
+#: Learning rates that work with the default loss weights: L-BFGS takes full quasi-Newton
+#: steps (as torch.optim.LBFGS in jcjohnson/neural-style); Adam follows the TF tutorial.
+DEFAULT_LEARNING_RATE = {"lbfgs": 1.0, "adam": 0.02}
+#: L-BFGS memory: pairs of (step, gradient change) kept, each 2 x image size floats.
+DEFAULT_LBFGS_HISTORY = 20
+
+Objective = Callable[[tf.Tensor], dict]
+
+
+@dataclass
+class Progress:
+    """What a callback receives: where the run is, its loss parts, and the current image."""
+
+    step: int
+    steps: int
+    losses: dict[str, float]
+    image_tensor: tf.Tensor = field(repr=False)
+    #: Applied to the image before it is shown (colour preservation recolours it).
+    finish: Callable[[np.ndarray], np.ndarray] | None = field(default=None, repr=False)
+
+    @property
+    def image(self) -> np.ndarray:
+        """Current image, float RGB (height, width, 3) clipped to [0, 1]."""
+        image = np.clip(self.image_tensor.numpy(), 0.0, 1.0)
+        return self.finish(image) if self.finish is not None else image
+
+
+Callback = Callable[[Progress], "bool | None"]
+
+
+@dataclass
+class OptimizationResult:
+    """Best image of a run, its per-step loss history, and how the run ended.
+
+    ``history[name][k]`` is loss part ``name`` of the image before update ``k``.
+    ``stopped`` is None for a complete run, ``"interrupted"`` after Ctrl-C, ``"callback"``
+    when a callback returned False.
+    """
+
+    image: np.ndarray
+    history: dict[str, np.ndarray]
+    seconds: float
+    steps: int
+    best_loss: float
+    stopped: str | None = None
+
+
+class _Adam:
+    """Adam on the pixels, clipped to [0, 1] after every update (as in the TF tutorial)."""
+
+    def __init__(
+        self, image: tf.Variable, objective: Objective, learning_rate: float, beta_1: float = 0.99, epsilon: float = 0.1
+    ):
+        self.image = image
+        self.objective = objective
+        # beta_1 = 0.99 and epsilon = 0.1 are the TF tutorial's: the loss surface of
+        # pixels is noisy, and a large epsilon damps the per-pixel step-size adaptation.
+        self.optimizer = keras.optimizers.Adam(learning_rate=learning_rate, beta_1=beta_1, epsilon=epsilon)
+        self.optimizer.build([image])
+
+    @tf.function(reduce_retracing=True)
+    def step(self) -> tuple[dict, tf.Tensor]:
+        with tf.GradientTape() as tape:
+            parts = self.objective(self.image[None])
+        grad = tape.gradient(parts["total"], self.image)
+        before = tf.identity(self.image)
+        self.optimizer.apply_gradients([(grad, self.image)])
+        self.image.assign(tf.clip_by_value(self.image, 0.0, 1.0))
+        return parts, before
+
+
+class _LBFGS:
+    """Limited-memory BFGS (Nocedal 1980) in TensorFlow, so it runs where the image lives.
+
+    One call is one function evaluation: the gradient at the current image updates the
+    curvature history (pairs with non-positive curvature are skipped), the two-loop
+    recursion gives the search direction, and a fixed step is taken, as torch.optim.LBFGS
+    does without line search in jcjohnson/neural-style. SciPy's L-BFGS-B would copy the
+    image to the host at every evaluation.
+    """
+
+    def __init__(
+        self, image: tf.Variable, objective: Objective, learning_rate: float, history_size: int = DEFAULT_LBFGS_HISTORY
+    ):
+        self.image = image
+        self.objective = objective
+        self.learning_rate = float(learning_rate)
+        n = int(np.prod(image.shape))
+        self.history_size = int(history_size)
+        self.s = tf.Variable(tf.zeros([history_size, n]), trainable=False)
+        self.y = tf.Variable(tf.zeros([history_size, n]), trainable=False)
+        self.rho = tf.Variable(tf.zeros([history_size]), trainable=False)
+        self.count = tf.Variable(0, trainable=False)
+        self.head = tf.Variable(0, trainable=False)
+        self.iteration = tf.Variable(0, trainable=False)
+        self.prev_x = tf.Variable(tf.zeros([n]), trainable=False)
+        self.prev_g = tf.Variable(tf.zeros([n]), trainable=False)
+        self.h_diag = tf.Variable(1.0, trainable=False)
+
+    def _direction(self, g: tf.Tensor) -> tf.Tensor:
+        """Two-loop recursion: approximately -H g with the stored curvature pairs."""
+        m = self.history_size
+        count = self.count.read_value()
+        alphas = tf.TensorArray(tf.float32, size=count)
+        q = g
+        for j in tf.range(count):
+            idx = tf.math.floormod(self.head - 1 - j, m)
+            alpha = self.rho[idx] * tf.tensordot(self.s[idx], q, 1)
+            q = q - alpha * self.y[idx]
+            alphas = alphas.write(j, alpha)
+        r = self.h_diag * q
+        for j in tf.range(count - 1, -1, -1):
+            idx = tf.math.floormod(self.head - 1 - j, m)
+            beta = self.rho[idx] * tf.tensordot(self.y[idx], r, 1)
+            r = r + self.s[idx] * (alphas.read(j) - beta)
+        return -r
+
+    @tf.function(reduce_retracing=True)
+    def step(self) -> tuple[dict, tf.Tensor]:
+        with tf.GradientTape() as tape:
+            parts = self.objective(self.image[None])
+        x = tf.reshape(self.image, [-1])
+        g = tf.reshape(tape.gradient(parts["total"], self.image), [-1])
+        if self.iteration > 0:
+            s = x - self.prev_x
+            y = g - self.prev_g
+            ys = tf.tensordot(y, s, 1)
+            if ys > 1e-10:
+                self.s[self.head].assign(s)
+                self.y[self.head].assign(y)
+                self.rho[self.head].assign(1.0 / ys)
+                self.head.assign(tf.math.floormod(self.head + 1, self.history_size))
+                self.count.assign(tf.minimum(self.count + 1, self.history_size))
+                self.h_diag.assign(ys / tf.tensordot(y, y, 1))
+        direction = self._direction(g)
+        if tf.tensordot(direction, g, 1) > -1e-12:  # not a descent direction: restart
+            self.count.assign(0)
+            self.h_diag.assign(1.0)
+            direction = -g
+        # First step: scale by 1 / |g|_1 so it is of sensible size, as torch does.
+        step = tf.where(
+            self.count > 0,
+            self.learning_rate,
+            tf.minimum(1.0, 1.0 / (tf.reduce_sum(tf.abs(g)) + 1e-12)) * self.learning_rate,
+        )
+        self.prev_x.assign(x)
+        self.prev_g.assign(g)
+        self.iteration.assign_add(1)
+        before = tf.identity(self.image)
+        self.image.assign(tf.reshape(x + step * direction, self.image.shape))
+        return parts, before
+
+
+@tf.function(reduce_retracing=True)
+def _keep_best(loss: tf.Tensor, image: tf.Tensor, best_loss: tf.Variable, best_image: tf.Variable) -> None:
+    """On the device: remember ``image`` if its loss is the lowest so far (NaN never is)."""
+    if loss < best_loss:
+        best_loss.assign(loss)
+        best_image.assign(image)
+
+
+def optimize_image(
+    objective: Objective,
+    init: np.ndarray,
+    steps: int,
+    optimizer: str = "lbfgs",
+    learning_rate: float | None = None,
+    callback: Callback | None = None,
+    callback_every: int = 1,
+    lbfgs_history: int = DEFAULT_LBFGS_HISTORY,
+) -> OptimizationResult:
+    """Minimise ``objective`` over the pixels of ``init`` for ``steps`` updates.
+
+    Args:
+        objective: maps an image batch (1, height, width, 3) to a dict of loss parts with
+            at least ``"total"`` (for example a :class:`~nst_core.objective.StyleObjective`).
+        init: starting image, float RGB (height, width, 3) in [0, 1].
+        steps: number of updates (each one VGG19 forward and backward pass).
+        optimizer: ``"lbfgs"`` (default; fewer steps to a good picture) or ``"adam"``.
+        learning_rate: step size; None picks :data:`DEFAULT_LEARNING_RATE`.
+        callback: called every ``callback_every`` steps and after the last with a
+            :class:`Progress`; returning False stops the run (the best image is kept).
+        lbfgs_history: L-BFGS memory size (pairs).
+
+    Ctrl-C during the run stops it and returns the best image so far with
+    ``stopped="interrupted"``.
+    """
+    if optimizer not in OPTIMIZERS:
+        raise OptionError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {optimizer!r}")
+    if int(steps) != steps or steps < 0:
+        raise OptionError(f"steps must be a whole number >= 0, got {steps!r}")
+    if int(callback_every) != callback_every or callback_every < 1:
+        raise OptionError(f"callback_every must be a whole number >= 1, got {callback_every!r}")
+    learning_rate = DEFAULT_LEARNING_RATE[optimizer] if learning_rate is None else float(learning_rate)
+    if not np.isfinite(learning_rate) or learning_rate <= 0:
+        raise OptionError(f"learning rate must be > 0, got {learning_rate!r}")
+
+    image = tf.Variable(np.asarray(init, dtype=np.float32), trainable=True, name="image")
+    if optimizer == "adam":
+        runner = _Adam(image, objective, learning_rate)
+    else:
+        if int(lbfgs_history) != lbfgs_history or lbfgs_history < 1:
+            raise OptionError(f"lbfgs_history must be a whole number >= 1, got {lbfgs_history!r}")
+        runner = _LBFGS(image, objective, learning_rate, lbfgs_history)
+    best_image = tf.Variable(image.read_value(), trainable=False)
+    best_loss = tf.Variable(np.inf, dtype=tf.float32, trainable=False)
+
+    history: list[dict[str, tf.Tensor]] = []
+    stopped = None
+    start = time.perf_counter()
+    try:
+        for step in range(1, int(steps) + 1):
+            parts, evaluated = runner.step()
+            history.append(parts)
+            _keep_best(parts["total"], evaluated, best_loss, best_image)
+            if callback is not None and (step % callback_every == 0 or step == steps):
+                losses = {name: float(value) for name, value in parts.items()}
+                if callback(Progress(step, int(steps), losses, evaluated)) is False:
+                    stopped = "callback"
+                    break
+    except KeyboardInterrupt:
+        stopped = "interrupted"
+    if not history:  # zero steps: the initial image is the answer
+        parts = objective(image[None])
+        history.append(parts)
+        best_loss.assign(parts["total"])
+    seconds = time.perf_counter() - start
+    names = list(history[0])
+    return OptimizationResult(
+        image=np.clip(best_image.numpy(), 0.0, 1.0),
+        history={name: tf.stack([p[name] for p in history]).numpy().astype(np.float64) for name in names},
+        seconds=seconds,
+        steps=len(history) if steps else 0,
+        best_loss=float(best_loss.numpy()),
+        stopped=stopped,
+    )
