@@ -24,7 +24,10 @@ from .errors import NSTError  # noqa: E402
 from .options import INIT_CHOICES, StyleOptions  # noqa: E402
 
 #: Other commands: ``nst NAME ...`` runs ``main(argv)`` of the named module.
-SUBCOMMANDS: dict[str, tuple[str, str]] = {}
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "fast": (".fast_cli", "real-time stylisation with a feed-forward network (nst fast --help)"),
+    "video": (".video_cli", "stylise a video without flicker (nst video --help)"),
+}
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
