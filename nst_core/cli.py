@@ -201,7 +201,7 @@ def _run(args: argparse.Namespace) -> int:
         bar.set_postfix(loss=f"{progress.losses['total']:.4g}", refresh=False)
         if args.print_every and progress.step % args.print_every == 0:
             parts = "  ".join(f"{k} {v:.4g}" for k, v in progress.losses.items())
-            bar.write(f"step {progress.step}/{progress.steps}  {parts}")
+            bar.write(f"step {progress.step}/{progress.steps}  {parts}", file=sys.stderr)
         if args.save_every and progress.step % args.save_every == 0:
             save_image(progress.image, numbered_path(output, progress.step))
 
@@ -228,7 +228,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if argv and argv[0] in SUBCOMMANDS:
             module = importlib.import_module(SUBCOMMANDS[argv[0]][0], __package__)
             return module.main(argv[1:])
-        return _run(build_parser().parse_args(argv))
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as done:  # --help, or a usage error already printed
+            return int(done.code or 0)
+        return _run(args)
     except NSTError as err:
         print(f"nst: error: {err}", file=sys.stderr)
         return EXIT_USAGE

@@ -1,0 +1,147 @@
+"""The ``nst`` command as a user runs it: outputs, progress, errors, Ctrl-C."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from PIL import Image
+
+from nst_core.cli import main
+
+from .helpers import CONTENT, ROOT, STYLE, STYLE_2
+from .test_images import BAD_FILES, write_bad_file
+
+QUICK = ["--size", "64", "--steps", "3", "--quiet"]
+
+
+def test_writes_the_result_and_numbered_intermediates(tmp_path, capsys):
+    out = tmp_path / "out.png"
+    status = main(
+        [
+            str(CONTENT),
+            str(STYLE),
+            str(STYLE_2),
+            "-o",
+            str(out),
+            "--style-blend-weights",
+            "3",
+            "1",
+            "--save-every",
+            "2",
+            "--print-every",
+            "1",
+            *QUICK,
+        ]
+    )
+    assert status == 0
+    with Image.open(out) as image:
+        assert image.size == (64, 48)
+    assert (tmp_path / "out_0002.png").exists()
+    err = capsys.readouterr().err
+    assert "step 3/3" in err and "saved" in err
+
+
+def test_options_reach_the_optimisation(tmp_path, capsys):
+    out = tmp_path / "o.jpg"
+    status = main(
+        [
+            str(CONTENT),
+            str(STYLE),
+            "-o",
+            str(out),
+            "--optimizer",
+            "adam",
+            "--learning-rate",
+            "0.05",
+            "--init",
+            "noise",
+            "--seed",
+            "1",
+            "--preserve-colors",
+            "luminance",
+            "--pooling",
+            "avg",
+            "--style-layers",
+            "block1_conv1,block2_conv1",
+            "--content-layers",
+            "block3_conv2",
+            *QUICK,
+        ]
+    )
+    assert status == 0 and out.exists()
+
+
+def test_help_reads_well(capsys):
+    assert main(["--help"]) == 0
+    text = capsys.readouterr().out
+    for flag in ("--style-weight", "--style-blend-weights", "--preserve-colors", "--init", "--save-every", "fast"):
+        assert flag in text
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_FILES))
+def test_bad_image_exits_2_with_one_line_and_writes_nothing(kind, tmp_path, capsys):
+    bad = write_bad_file(kind, tmp_path)
+    out = tmp_path / "out.png"
+    assert main([str(bad), str(STYLE), "-o", str(out), *QUICK]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and bad.name in err and BAD_FILES[kind][1] in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--steps", "-5"], "steps"),
+        (["--style-layers", "block1_conv1,relu9_9"], "relu9_9"),
+        (["--size", "abc"], "--size"),
+        (["-o", "result.gif"], "unsupported output format"),
+        (["--style-blend-weights", "1", "2"], "blend weights"),
+        (["--init", "no_such_init.png"], "no_such_init.png"),
+    ],
+)
+def test_bad_options_exit_2_with_one_line(args, message, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main([str(CONTENT), str(STYLE), "-o", "out.png", "--quiet", *args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and message in err
+    assert not list(tmp_path.iterdir())
+
+
+def test_ctrl_c_saves_the_best_image_and_exits_130(tmp_path):
+    out = tmp_path / "out.png"
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "nst_core.cli",
+            str(CONTENT),
+            str(STYLE),
+            "-o",
+            str(out),
+            "--size",
+            "64",
+            "--steps",
+            "100000",
+            "--print-every",
+            "1",
+            "--quiet",
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    deadline = time.monotonic() + 120
+    for line in process.stderr:  # wait until the optimisation is really running
+        if line.startswith("step 3/") or time.monotonic() > deadline:
+            break
+    process.send_signal(signal.SIGINT)
+    rest = process.communicate(timeout=60)[1]
+    assert process.returncode == 130
+    assert "saved the best image so far" in rest
+    with Image.open(out) as image:
+        assert image.size == (64, 48)
