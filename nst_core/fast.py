@@ -387,8 +387,7 @@ def fast_stylize(
     Returns:
         the stylised image, float32 (height, width, 3) in [0, 1].
     """
-    if isinstance(strength, bool) or not isinstance(strength, (int, float)) or not 0.0 <= strength <= 1.0:
-        raise OptionError(f"strength must be a number from 0 to 1, got {strength!r}")
+    check_strength(strength)
     preserve_colors = color.check_preserve_colors(preserve_colors)
     sources = list(style) if isinstance(style, (list, tuple)) else [style]
     if not sources:
@@ -399,13 +398,34 @@ def fast_stylize(
     if preserve_colors == "histogram":
         styles = [color.match_color_histogram(s, content_image) for s in styles]
     model = model or load_fast_model()
-    vector = sum(w * model.style_vector(s) for w, s in zip(weights, styles, strict=True))
+    vector = blend_style_vectors(model, styles, weights)
     if strength < 1.0:
-        vector = strength * vector + (1.0 - strength) * model.style_vector(content_image)
+        vector = with_strength(vector, model.style_vector(content_image), strength)
     image = model.transfer(content_image, vector)
     if preserve_colors == "luminance":
         image = color.combine_luminance(image, content_image)
     return image
+
+
+def check_strength(strength: float) -> float:
+    """``strength`` as a float, or OptionError unless it is a number from 0 to 1."""
+    if isinstance(strength, bool) or not isinstance(strength, (int, float)) or not 0.0 <= strength <= 1.0:
+        raise OptionError(f"strength must be a number from 0 to 1, got {strength!r}")
+    return float(strength)
+
+
+def blend_style_vectors(
+    model: FastStylizer, styles: Sequence[np.ndarray], weights: Sequence[float] | None = None
+) -> np.ndarray:
+    """The weighted mean of the styles' vectors: Magenta's way of mixing styles."""
+    weights = _blend_weights(weights, len(styles))
+    return np.sum([w * model.style_vector(s) for w, s in zip(weights, styles, strict=True)], axis=0)
+
+
+def with_strength(style_vector: np.ndarray, content_vector: np.ndarray, strength: float) -> np.ndarray:
+    """Interpolate from the content's own style vector (0) to the style's (1)."""
+    strength = check_strength(strength)
+    return (strength * np.asarray(style_vector) + (1.0 - strength) * np.asarray(content_vector)).astype(np.float32)
 
 
 def _blend_weights(weights: Sequence[float] | None, count: int) -> np.ndarray:
