@@ -53,19 +53,21 @@ def main(argv: list[str] | None = None) -> None:
             f"{init:8s} init: loss at step 1 {result.history['total'][0]:.4g}, after {args.steps}"
             f" steps {result.loss:.4g}, {result.seconds:.1f} s"
         )
-    target = runs["content"].loss
-    print(
-        f"\ntarget: the loss content-init reaches in {args.steps} steps = {target:.4g}"
-        f" (size {args.size} px, {model.backend} model, fast pass {fast_seconds:.2f} s)\n"
-    )
-    print("| init | steps to reach target | seconds to reach target |")
-    print("|---|---|---|")
     for init, result in runs.items():
-        steps = steps_to_reach(result.history["total"], target)
-        per_step = result.seconds / max(1, result.steps)
-        extra = fast_seconds if init == "fast" else 0.0
-        seconds = f"{steps * per_step + extra:.1f}" if steps else "not reached"
-        print(f"| {init} | {steps if steps else f'> {args.steps}'} | {seconds} |")
+        parts = ", ".join(f"{k} {v[0]:.3g}" for k, v in result.history.items() if k != "total")
+        print(f"{init:8s} init, step 1 parts: {parts}")
+    print(
+        f"\n{args.size} px, {model.backend} model, fast pass {fast_seconds:.2f} s; target: the lowest loss"
+        " content-init reaches in K steps\n"
+    )
+    print("| K | target loss | content-init: steps, s | fast-init: steps to reach it, s (fast pass included) |")
+    print("|---|---|---|---|")
+    per_step = {init: r.seconds / max(1, r.steps) for init, r in runs.items()}
+    for k in sorted({k for k in (5, 10, 20, 50, 100, 200) if k < args.steps} | {args.steps}):
+        target = float(np.min(runs["content"].history["total"][:k]))
+        steps = steps_to_reach(runs["fast"].history["total"], target)
+        fast_cell = f"{steps}, {steps * per_step['fast'] + fast_seconds:.1f}" if steps else f"not in {args.steps} steps"
+        print(f"| {k} | {target:.4g} | {k}, {k * per_step['content']:.1f} | {fast_cell} |")
 
 
 if __name__ == "__main__":
