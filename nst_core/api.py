@@ -78,7 +78,8 @@ def _as_list(style: ImageSource | Sequence[ImageSource]) -> list[ImageSource]:
 
 
 def _initial_image(options: StyleOptions, content: np.ndarray, styles: list[np.ndarray]) -> np.ndarray:
-    """The starting image: the content, uniform noise, the first style, or a given image."""
+    """The starting image: the content, uniform noise, the first style, the fast network's
+    result (fast-then-refine), or a given image."""
     init = options.init
     if isinstance(init, str) and init == "content":
         return content
@@ -87,6 +88,10 @@ def _initial_image(options: StyleOptions, content: np.ndarray, styles: list[np.n
         return rng.uniform(0.0, 1.0, size=content.shape).astype(np.float32)
     if isinstance(init, str) and init == "style":
         return resize(styles[0], content.shape[:2])
+    if isinstance(init, str) and init == "fast":
+        from .fast import fast_stylize
+
+        return fast_stylize(content, styles, blend_weights=options.style_blend_weights)
     return resize(load_image(init), content.shape[:2])
 
 

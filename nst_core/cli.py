@@ -135,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--init",
         default=d.init,
         metavar="{" + ",".join(INIT_CHOICES) + ",FILE}",
-        help="starting image (default: content)",
+        help="starting image; fast: the fast network's result, refined (default: content)",
     )
     optim.add_argument("--seed", type=int, help="random seed, for runs that repeat exactly")
 

@@ -17,7 +17,7 @@ from .errors import OptionError
 from .optimize import DEFAULT_LBFGS_HISTORY, OPTIMIZERS
 from .vgg import DEFAULT_CONTENT_LAYERS, DEFAULT_STYLE_LAYERS, POOLING, check_layers
 
-INIT_CHOICES = ("content", "noise", "style")
+INIT_CHOICES = ("content", "noise", "style", "fast")
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,9 @@ class StyleOptions:
         optimizer: ``"lbfgs"`` or ``"adam"``.
         learning_rate: step size; None picks the optimiser's default.
         lbfgs_history: L-BFGS memory, in (step, gradient change) pairs.
-        init: start from ``"content"``, ``"noise"``, ``"style"``, or any image (path, URL,
-            array...).
+        init: start from ``"content"``, ``"noise"``, ``"style"``, ``"fast"`` (the fast
+            network's result, see :mod:`~nst_core.fast`, so fewer steps finish it), or any
+            image (path, URL, array...).
         seed: makes noise initialisation, and so the whole run, repeat exactly on CPU.
         preserve_colors: ``"none"``, ``"luminance"`` (style transfer on luminance only) or
             ``"histogram"`` (style recoloured to the content's palette first).

@@ -1,0 +1,116 @@
+"""``nst fast``: real-time arbitrary stylisation from the shell (Magenta, Ghiasi et al. 2017).
+
+    nst fast CONTENT STYLE [STYLE ...] -o OUT.png [--strength 0.7] [--size 512]
+
+Translates arguments into one :func:`~nst_core.fast.fast_stylize` call; errors in the
+user's input are one line on stderr with exit status 2 and nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from .cli import EXIT_INTERRUPTED, EXIT_USAGE, _Parser  # noqa: E402
+from .color import PRESERVE_COLORS  # noqa: E402
+from .errors import NSTError  # noqa: E402
+
+DEFAULT_SIZE = 512
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``nst fast``."""
+    from .fast import BACKENDS, DEFAULT_HUB_HANDLE, ENV_MODEL, ENV_MODELS_DIR
+
+    parser = _Parser(
+        prog="nst fast",
+        description="Paint a photo in the style of any painting in one forward pass of Magenta's "
+        "arbitrary stylisation network (Ghiasi et al. 2017): about a second on a CPU.",
+        epilog="model: --model, else $"
+        + ENV_MODEL
+        + ", else the .tflite pair in $"
+        + ENV_MODELS_DIR
+        + ", else "
+        + DEFAULT_HUB_HANDLE
+        + "\n\nexample:\n"
+        "  nst fast images/tubingen.jpg images/starry_night.jpg -o out.png --strength 0.8",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("content", help="content image: file path or http(s) URL")
+    parser.add_argument("styles", nargs="+", metavar="style", help="one or more style images")
+    parser.add_argument("-o", "--output", default="out.png", help="result file, .png or .jpg (default: out.png)")
+    parser.add_argument(
+        "-s",
+        "--size",
+        type=int,
+        default=DEFAULT_SIZE,
+        help=f"longest side of the result in pixels (default: {DEFAULT_SIZE})",
+    )
+    parser.add_argument(
+        "--strength", type=float, default=1.0, help="0 keeps the content's look, 1 is the full style (default: 1)"
+    )
+    parser.add_argument(
+        "--style-blend-weights",
+        type=float,
+        nargs="+",
+        metavar="W",
+        help="relative weight of each style (default: equal)",
+    )
+    parser.add_argument(
+        "--preserve-colors", choices=PRESERVE_COLORS, default="none", help="keep the content's colours (default: none)"
+    )
+    parser.add_argument(
+        "--model", help="Hub handle or URL, SavedModel folder, .tflite folder, or 'predict.tflite,transfer.tflite'"
+    )
+    parser.add_argument("--backend", choices=BACKENDS, default="auto", help="(default: auto, by what --model is)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``nst fast`` with ``argv`` (without the ``fast``); returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as done:  # --help, or a usage error already printed
+        return int(done.code or 0)
+    try:
+        return _run(args)
+    except NSTError as err:
+        print(f"nst: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("nst: interrupted; nothing written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .fast import check_strength, fast_stylize, load_fast_model
+    from .images import check_output_path, load_image, save_image
+
+    output = check_output_path(args.output)
+    check_strength(args.strength)
+    # Read every image first: a bad file fails before the model loads.
+    content = load_image(args.content, args.size)
+    styles = [load_image(s) for s in args.styles]
+    model = load_fast_model(args.model, backend=args.backend)
+    start = time.perf_counter()
+    image = fast_stylize(
+        content,
+        styles,
+        strength=args.strength,
+        model=model,
+        blend_weights=args.style_blend_weights,
+        preserve_colors=args.preserve_colors,
+    )
+    seconds = time.perf_counter() - start
+    path = save_image(image, output)
+    print(
+        f"nst fast: saved {path} ({image.shape[1]}x{image.shape[0]} px, {model.backend}, {seconds:.2f} s)",
+        file=sys.stderr,
+    )
+    return 0
