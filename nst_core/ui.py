@@ -10,15 +10,17 @@ Why a thread: while a cell (or a click handler) runs, the Jupyter kernel does no
 widget messages, so a Stop button pressed during a run would only be seen after it. In
 Jupyter and VS Code the run therefore goes to a background thread and the kernel stays
 free to receive Stop. Colab does not show widget updates made from a background thread
-(googlecolab/colabtools#3373), so there the run stays on the main thread and, if
-``jupyter-ui-poll`` is installed (the notebook's set-up cell installs it in Colab), pending
-widget events such as Stop are processed at every callback. Runtime > Interrupt also stops
-a run cleanly: ``stylize`` keeps the best image after Ctrl-C.
+(googlecolab/colabtools#3373), so there the run stays on the main thread and pending
+widget messages such as Stop are handled at every callback with ``jupyter-ui-poll``
+(checked in ipykernel 6.17, an ipykernel 6 like Colab's: a Stop click is handled mid-run
+and cells queued meanwhile run afterwards; ipykernel 7 ignores the polling, harmlessly).
+Runtime > Interrupt also stops a run cleanly: ``stylize`` keeps the best image after Ctrl-C.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import sys
 import threading
@@ -94,7 +96,8 @@ def loss_plot_png(steps: list[int], losses: dict[str, list[float]], total_steps:
     axes = figure.add_subplot()
     for name in ("total", "content", "style", "tv"):
         values = np.asarray(losses.get(name, []), dtype=float)
-        if len(values) and np.all(values[np.isfinite(values)] > 0):
+        values = np.where(values > 0, values, np.nan)  # a log axis cannot show 0 (content loss at step 0)
+        if np.isfinite(values).any():
             axes.plot(steps[: len(values)], values, label=name, linewidth=2 if name == "total" else 1)
     axes.set_yscale("log")
     axes.set_xlim(0, max(1, total_steps))
@@ -115,10 +118,13 @@ class ImagePicker:
     def __init__(self, title: str, samples: dict[str, Path], default: str | None, optional: bool = False):
         choices = ([NONE_CHOICE] if optional else []) + list(samples)
         self.samples = samples
-        self.dropdown = widgets.Dropdown(options=choices, value=default if default in choices else choices[0])
-        self.upload = widgets.FileUpload(accept="image/*", multiple=False, description="Upload")
-        self.url = widgets.Text(placeholder="or an image URL", continuous_update=False)
-        self.thumbnail = widgets.Image(format="png", layout=widgets.Layout(max_width=f"{THUMB_PX}px"))
+        narrow = widgets.Layout(width=f"{THUMB_PX + 40}px")
+        self.dropdown = widgets.Dropdown(
+            options=choices, value=default if default in choices else (choices[0] if choices else None), layout=narrow
+        )
+        self.upload = widgets.FileUpload(accept="image/*", multiple=False, description="Upload", layout=narrow)
+        self.url = widgets.Text(placeholder="or an image URL", continuous_update=False, layout=narrow)
+        self.thumbnail = widgets.Image(format="png", layout=widgets.Layout(width=f"{THUMB_PX}px", height="auto"))
         self.message = widgets.HTML()
         for control in (self.dropdown, self.upload, self.url):
             control.observe(self._refresh, names="value")
@@ -134,20 +140,21 @@ class ImagePicker:
             return bytes(self.upload.value[0]["content"])
         if self.url.value.strip():
             return self.url.value.strip()
-        if self.dropdown.value == NONE_CHOICE:
+        if self.dropdown.value in (NONE_CHOICE, None):
             return None
         return str(self.samples[self.dropdown.value])
 
     def _refresh(self, _change: Any = None) -> None:
         source = self.source()
         self.message.value = ""
+        self.thumbnail.value = b""
+        self.thumbnail.layout.display = "none"  # an empty Image shows as a broken-image icon
         if source is None:
-            self.thumbnail.value = b""
             return
         try:
             self.thumbnail.value = png_bytes(load_image(source, THUMB_PX))
+            self.thumbnail.layout.display = None
         except NSTError as err:
-            self.thumbnail.value = b""
             self.message.value = f"<span style='color:#b00'>{err}</span>"
 
 
@@ -184,6 +191,7 @@ class StyleApp:
         self.result = None
         self.frames: list[np.ndarray] = []
         self._stop = threading.Event()
+        self._busy = False
         self._thread: threading.Thread | None = None
         self._plot_steps: list[int] = []
         self._plot_losses: dict[str, list[float]] = {}
@@ -261,12 +269,13 @@ class StyleApp:
         self.run_button.on_click(lambda _button: self.run(wait=not self.background))
         self.stop_button.on_click(lambda _button: self.stop())
 
-        self.live_image = widgets.Image(format="png", layout=widgets.Layout(max_width="420px"))
-        self.loss_plot = widgets.Image(format="png", layout=widgets.Layout(max_width="340px"))
+        self.live_image = widgets.Image(format="png", layout=widgets.Layout(width="336px", height="auto"))
+        self.loss_plot = widgets.Image(format="png", layout=widgets.Layout(width="336px", height="auto"))
         self.progress = widgets.IntProgress(value=0, min=0, max=max(1, defaults.steps), description="step 0")
         self.status = widgets.HTML()
-        self.result_row = widgets.HBox([])
-        self.evolution = widgets.Image(format="gif", layout=widgets.Layout(max_width="320px"))
+        self.result_row = widgets.HBox([], layout=widgets.Layout(align_items="flex-start", flex_flow="row wrap"))
+        self.evolution = widgets.Image(format="gif", layout=widgets.Layout(width="200px", height="auto"))
+        self._tiles: list[tuple[str, bytes]] = []
         self.save_path = widgets.Text(value=save_path, description="file", layout=widgets.Layout(width="260px"))
         self.save_button = widgets.Button(description="Save PNG", icon="download", disabled=True)
         self.save_button.on_click(lambda _button: self.save())
@@ -286,17 +295,20 @@ class StyleApp:
                 widgets.HBox([self.run_button, self.stop_button]),
             ]
         )
+        top = widgets.Layout(align_items="flex-start", flex_flow="row wrap")
         self.output = widgets.VBox(
             [
                 widgets.HBox([self.progress, self.status]),
-                widgets.HBox([self.live_image, self.loss_plot]),
+                widgets.HBox([self.live_image, self.loss_plot], layout=top),
                 self.result_row,
-                widgets.HBox([self.evolution]),
                 widgets.HBox([self.save_path, self.save_button, self.download_link]),
             ]
         )
         self.widget = widgets.VBox(
-            [widgets.HBox([self.content.widget, self.style.widget, self.style2.widget, controls]), self.output]
+            [
+                widgets.HBox([self.content.widget, self.style.widget, self.style2.widget, controls], layout=top),
+                self.output,
+            ]
         )
 
     def _ipython_display_(self) -> None:
@@ -373,6 +385,7 @@ class StyleApp:
         self.progress.max, self.progress.value, self.progress.description = max(1, options.steps), 0, "step 0"
         self.run_button.disabled, self.stop_button.disabled, self.save_button.disabled = True, False, True
         self.result_row.children, self.evolution.value, self.download_link.value = (), b"", ""
+        self._tiles = []
         self._say("loading images and VGG19…")
         if wait:
             return self._run(content, style, options)
@@ -388,13 +401,14 @@ class StyleApp:
 
     def stop(self) -> None:
         """Ask the run to stop at its next callback; the best image so far is kept."""
-        self._stop.set()
-        self._say("stopping…")
+        if self._busy:
+            self._stop.set()
+            self._say("stopping…")
 
     def _run(self, content, style, options: StyleOptions):
-        poller = _ui_poller() if not self.background else None
+        self._busy = True
         try:
-            with poller or _nothing() as poll:
+            with _kernel_events() if not self.background else _nothing() as poll:
                 result = self.stylize(
                     content,
                     style,
@@ -409,6 +423,7 @@ class StyleApp:
             self._say(f"<span style='color:#b00'>failed: {type(err).__name__}: {err}</span>")
             raise
         finally:
+            self._busy = False
             self.run_button.disabled, self.stop_button.disabled = False, True
         self.result = result
         self._show_result(content, style, result)
@@ -445,19 +460,46 @@ class StyleApp:
                 (f"style {index + 1}" if isinstance(style, list) else "style", _safe_load(source, options.size))
             )
         tiles.append(("result", result.image))
-        self.result_row.children = tuple(
-            widgets.VBox(
-                [widgets.HTML(f"<b>{name}</b>"), widgets.Image(value=png_bytes(image, 256), format="png")],
-                layout=widgets.Layout(max_width="270px"),
-            )
-            for name, image in tiles
-            if image is not None
-        )
+        self._tiles = [(name, png_bytes(image, 256)) for name, image in tiles if image is not None]
         self.frames.append(to_uint8(_thumbnail(result.image)))
         self.evolution.value = gif_bytes(self.frames)
+        self.result_row.children = tuple(
+            widgets.VBox([widgets.HTML(f"<b>{name}</b>"), picture])
+            for name, picture in [
+                (name, widgets.Image(value=data, format="png", layout=widgets.Layout(width="200px", height="auto")))
+                for name, data in self._tiles
+            ]
+            + [("evolution", self.evolution)]
+        )
         self.save_button.disabled = False
         ended = "stopped" if result.stopped else "done"
         self._say(f"{ended}: {result.steps} steps in {result.seconds:.1f} s, loss {result.loss:.4g}")
+
+    def snapshot(self):
+        """A static HTML view of the last run (pictures, loss plot, evolution GIF).
+
+        Unlike the widgets, it needs no JavaScript, so it stays visible in a saved notebook,
+        on GitHub and in HTML exports.
+        """
+        from IPython.display import HTML
+
+        if self.result is None:
+            return HTML("<i>No result yet: choose the images, then press Run.</i>")
+
+        def tag(data: bytes, kind: str, title: str, width: int = 240) -> str:
+            encoded = base64.b64encode(bytes(data)).decode("ascii")
+            return (
+                f"<figure style='display:inline-block;margin:4px;text-align:center'>"
+                f"<img src='data:image/{kind};base64,{encoded}' style='width:{width}px'/>"
+                f"<figcaption>{title}</figcaption></figure>"
+            )
+
+        pictures = [tag(data, "png", name) for name, data in self._tiles]
+        plots = [
+            tag(self.loss_plot.value, "png", "loss per step", 336),
+            tag(self.evolution.value, "gif", "evolution", 336),
+        ]
+        return HTML(f"<div>{''.join(pictures)}</div><div>{''.join(plots)}</div><p>{self.status.value}</p>")
 
     def save(self, path: str | Path | None = None) -> Path | None:
         """Write the result as PNG (atomically) and offer it as a download link."""
@@ -491,22 +533,39 @@ def _safe_load(source, size: int) -> np.ndarray | None:
         return None
 
 
-class _nothing:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
+@contextlib.contextmanager
+def _nothing():
+    yield None
 
 
-def _ui_poller():
-    """``jupyter_ui_poll.ui_events()`` when available in a running kernel, else None."""
+@contextlib.contextmanager
+def _kernel_events():
+    """Yields a function that handles pending widget messages (a Stop click), or None.
+
+    Uses ``jupyter-ui-poll`` when installed and running in an IPython kernel. That library
+    holds back cells queued meanwhile until the current cell ends; when the run was started
+    by a button (a widget message, not a cell) no cell ends, so they are handed back here.
+    """
     try:
         from IPython import get_ipython
         from jupyter_ui_poll import ui_events
     except ImportError:
-        return None
-    shell = get_ipython()
-    if shell is None or not hasattr(shell, "kernel"):
-        return None
-    return ui_events()
+        yield None
+        return
+    kernel = getattr(get_ipython(), "kernel", None)
+    if kernel is None:
+        yield None
+        return
+    try:
+        parent = kernel.get_parent() if hasattr(kernel, "get_parent") else kernel._parent_header
+        in_cell = parent.get("header", {}).get("msg_type") == "execute_request"
+        wrapper = ui_events()
+    except Exception:  # an unsupported kernel: run without polling
+        yield None
+        return
+    try:
+        with wrapper as poll:
+            yield poll
+    finally:
+        if not in_cell and type(wrapper)._current is wrapper:
+            wrapper._post_run_cell()

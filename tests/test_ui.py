@@ -106,7 +106,7 @@ def test_run_passes_exactly_the_slider_values_to_stylize():
     assert app.progress.value == 20
     assert bytes(app.loss_plot.value).startswith(b"\x89PNG")
     assert bytes(app.evolution.value).startswith(b"GIF8")
-    assert len(app.result_row.children) == 4  # content, two styles, result
+    assert len(app.result_row.children) == 5  # content, two styles, result, evolution
     assert "done" in app.status.value
 
 
@@ -170,6 +170,16 @@ def test_save_button_writes_a_png_of_the_result(tmp_path):
     assert "download" in app.download_link.value
 
 
+def test_snapshot_shows_the_run_without_javascript():
+    app = make_app()
+    assert "No result yet" in app.snapshot().data
+    app.steps.value = 10
+    app.run_button.click()
+    html = app.snapshot().data
+    assert html.count("data:image/png;base64,") == 4  # content, style, result, loss plot
+    assert "data:image/gif;base64," in html and "result" in html
+
+
 def test_stop_button_ends_a_background_run_with_the_best_image():
     """Real stylize at 64 px in a thread: press Stop after two refreshes; the run ends early."""
     app = StyleApp(samples_dir=IMAGES, background=True, callback_every=1)
@@ -189,3 +199,15 @@ def test_stop_button_ends_a_background_run_with_the_best_image():
     shown = np.asarray(Image.open(io.BytesIO(app.live_image.value)).convert("RGB"))
     assert np.array_equal(shown, np.asarray(result.to_pil()))
     assert "stopped" in app.status.value and not app.run_button.disabled
+
+
+def test_without_sample_images_the_url_box_still_works(tmp_path):
+    fake = FakeStylize()
+    app = StyleApp(stylize=fake, samples_dir=tmp_path, background=False)
+    app.steps.value = 10
+    app.run_button.click()
+    assert not fake.calls and "choose a content and a style image" in app.status.value
+    app.content.url.value = str(IMAGES / "tubingen.jpg")
+    app.style.url.value = str(IMAGES / "starry_night.jpg")
+    app.run_button.click()
+    assert fake.calls[0]["style"] == str(IMAGES / "starry_night.jpg")
