@@ -94,18 +94,21 @@ def loss_plot_png(steps: list[int], losses: dict[str, list[float]], total_steps:
     figure = Figure(figsize=(4.2, 3.2), dpi=80)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
-    for name in ("total", "content", "style", "tv"):
+    # total last, dashed: it often lies on top of the largest part
+    styles = {"content": "C1", "style": "C2", "tv": "C3", "total": "k"}
+    for name, colour in styles.items():
         values = np.asarray(losses.get(name, []), dtype=float)
         values = np.where(values > 0, values, np.nan)  # a log axis cannot show 0 (content loss at step 0)
         if np.isfinite(values).any():
-            axes.plot(steps[: len(values)], values, label=name, linewidth=2 if name == "total" else 1)
+            dashed = "--" if name == "total" else "-"
+            axes.plot(steps[: len(values)], values, dashed, color=colour, label=name, linewidth=1.5)
     axes.set_yscale("log")
     axes.set_xlim(0, max(1, total_steps))
     axes.set_xlabel("step")
     axes.set_ylabel("weighted loss")
     axes.grid(True, which="major", alpha=0.3)
     if axes.lines:
-        axes.legend(loc="upper right", fontsize=8)
+        axes.legend(loc="best", fontsize=8)
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
@@ -118,7 +121,7 @@ class ImagePicker:
     def __init__(self, title: str, samples: dict[str, Path], default: str | None, optional: bool = False):
         choices = ([NONE_CHOICE] if optional else []) + list(samples)
         self.samples = samples
-        narrow = widgets.Layout(width=f"{THUMB_PX + 40}px")
+        narrow = widgets.Layout(width=f"{THUMB_PX + 30}px")
         self.dropdown = widgets.Dropdown(
             options=choices, value=default if default in choices else (choices[0] if choices else None), layout=narrow
         )
@@ -130,7 +133,7 @@ class ImagePicker:
             control.observe(self._refresh, names="value")
         self.widget = widgets.VBox(
             [widgets.HTML(f"<b>{title}</b>"), self.dropdown, self.upload, self.url, self.thumbnail, self.message],
-            layout=widgets.Layout(width=f"{THUMB_PX + 60}px"),
+            layout=widgets.Layout(width=f"{THUMB_PX + 40}px"),
         )
         self._refresh()
 
@@ -205,8 +208,9 @@ class StyleApp:
         self.style2 = ImagePicker("Second style (optional)", samples, None, optional=True)
 
         defaults = self.base_options
-        slider = {"continuous_update": False, "style": {"description_width": "110px"}}
-        wide = widgets.Layout(width="420px")
+        slider = {"continuous_update": False, "style": {"description_width": "100px"}}
+        wide = widgets.Layout(width="380px")
+        menu = {"layout": widgets.Layout(width="190px"), "style": {"description_width": "75px"}}
         self.style_weight = widgets.FloatLogSlider(
             value=defaults.style_weight,
             base=10,
@@ -256,11 +260,11 @@ class StyleApp:
             layout=wide,
             **slider,
         )
-        self.optimizer = widgets.Dropdown(options=OPTIMIZERS, value=defaults.optimizer, description="optimiser")
+        self.optimizer = widgets.Dropdown(options=OPTIMIZERS, value=defaults.optimizer, description="optimiser", **menu)
         init = defaults.init if isinstance(defaults.init, str) and defaults.init in INIT_CHOICES else INIT_CHOICES[0]
-        self.init = widgets.Dropdown(options=INIT_CHOICES, value=init, description="start from")
+        self.init = widgets.Dropdown(options=INIT_CHOICES, value=init, description="start from", **menu)
         self.preserve_colors = widgets.Dropdown(
-            options=PRESERVE_COLORS, value=defaults.preserve_colors, description="keep colours"
+            options=PRESERVE_COLORS, value=defaults.preserve_colors, description="keep colours", **menu
         )
         self.from_current = widgets.Checkbox(value=False, description="continue from the current picture", indent=False)
 
@@ -291,7 +295,8 @@ class StyleApp:
                 self.style_scale,
                 self.blend,
                 widgets.HBox([self.optimizer, self.init]),
-                widgets.HBox([self.preserve_colors, self.from_current]),
+                widgets.HBox([self.preserve_colors]),
+                self.from_current,
                 widgets.HBox([self.run_button, self.stop_button]),
             ]
         )
@@ -497,7 +502,7 @@ class StyleApp:
         pictures = [tag(data, "png", name) for name, data in self._tiles]
         plots = [
             tag(self.loss_plot.value, "png", "loss per step", 336),
-            tag(self.evolution.value, "gif", "evolution", 336),
+            tag(self.evolution.value, "gif", "evolution", 240),
         ]
         return HTML(f"<div>{''.join(pictures)}</div><div>{''.join(plots)}</div><p>{self.status.value}</p>")
 
