@@ -33,8 +33,9 @@ def moving_scene(frames: int = 8, size: int = 64, seed: int = 0, speed: float = 
     rng = np.random.default_rng(seed)
     pad = int(np.ceil(frames * speed * 2)) + size
     background = _texture(size + pad, size + pad, rng)
-    square = size // 3
-    patch = 1.0 - _texture(square, square, rng, blur=1)
+    square = size * 3 // 8
+    # Smoother than the background: flow needs structure larger than its 8 px patches.
+    patch = 1.0 - _texture(square, square, rng, blur=6)
     clip = []
     for t in range(frames):
         shift = round(t * speed)
