@@ -1,0 +1,1 @@
+"""Measurements of nst_core (run as ``python -m benchmarks.NAME``)."""
