@@ -290,6 +290,8 @@ def _optimizing_stylist(
             learning_rate=options.learning_rate,
             lbfgs_history=options.lbfgs_history,
         )
+        if run.stopped == "interrupted":  # Ctrl-C mid-frame: this frame is not finished, keep it off disk
+            raise KeyboardInterrupt
         style_loss = float(objective(tf.constant(run.image[None]))["style"])
         return run.image, style_loss
 

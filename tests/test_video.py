@@ -82,15 +82,32 @@ def test_interrupted_run_resumes_at_the_next_unfinished_frame(scene, tmp_path):
         video.stylize_video(frames, STYLE, TINY.replace(steps=4), first_steps=3, work_dir=work)
 
 
+def _clip_with_sound(path):
+    """A 4-frame 64x48 test-pattern MP4 at 10 fps with a sine tone, made by imageio-ffmpeg's ffmpeg."""
+    import subprocess
+
+    import imageio_ffmpeg
+
+    subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10",
+         "-f", "lavfi", "-i", "sine=frequency=440", "-t", "0.4", "-pix_fmt", "yuv420p", "-c:v", "libx264",
+         "-c:a", "aac", "-shortest", str(path)],
+        check=True,
+    )  # fmt: skip
+    return path
+
+
 @pytest.mark.parametrize("suffix", [".mp4", ".gif"])
-def test_cli_writes_every_frame_at_the_source_size_and_rate(scene, tmp_path, suffix):
-    source = video_io.write_video(scene[0][:4], tmp_path / "clip.mp4", fps=10)
+def test_cli_writes_every_frame_at_the_source_size_and_rate(tmp_path, suffix):
+    source = _clip_with_sound(tmp_path / "clip.mp4")
+    assert video_io.probe_video(source).has_audio
     out = tmp_path / f"out{suffix}"
     code = cli.main(["video", str(source), str(STYLE), "-o", str(out), "--size", "64", "--steps", "1", "-q"])
     assert code == 0 and out.exists()
     info = video_io.probe_video(out)
-    assert info.frame_count == 4 and info.size == (64, 64)
+    assert info.frame_count == 4 and info.size == (64, 48)
     assert info.fps == pytest.approx(10, rel=0.01)
+    assert info.has_audio == (suffix == ".mp4")  # the sound track is passed through into MP4
     assert not (tmp_path / f".out{suffix}.frames").exists()  # the default work folder is cleaned up
 
 
