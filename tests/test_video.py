@@ -82,6 +82,23 @@ def test_interrupted_run_resumes_at_the_next_unfinished_frame(scene, tmp_path):
         video.stylize_video(frames, STYLE, TINY.replace(steps=4), first_steps=3, work_dir=work)
 
 
+def test_ctrl_c_inside_a_frame_does_not_save_it_as_finished(scene, tmp_path, monkeypatch):
+    real, calls = video.optimize_image, []
+
+    def interrupted_on_second_frame(*args, **kwargs):
+        run = real(*args, **kwargs)
+        calls.append(run)
+        if len(calls) == 2:
+            run.stopped = "interrupted"  # what optimize_image reports after Ctrl-C
+        return run
+
+    monkeypatch.setattr(video, "optimize_image", interrupted_on_second_frame)
+    work = tmp_path / "work"
+    with pytest.raises(KeyboardInterrupt):
+        video.stylize_video(scene[0][:3], STYLE, TINY.replace(steps=1), first_steps=1, work_dir=work)
+    assert sorted(p.name for p in work.glob("frame_*.png")) == ["frame_00000.png"]
+
+
 def _clip_with_sound(path):
     """A 4-frame 64x48 test-pattern MP4 at 10 fps with a sine tone, made by imageio-ffmpeg's ffmpeg."""
     import subprocess
