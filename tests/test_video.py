@@ -53,10 +53,12 @@ def test_temporal_term_lowers_the_warp_error(scene):
     assert len(ours.frames) == 6 and ours.frames[0].shape == (64, 64, 3)
     assert all(0 <= f.min() and f.max() <= 1 for f in ours.frames)
     assert flow.mean_warp_error(ours.frames, flows) < 0.5 * flow.mean_warp_error(independent.frames, flows)
-    # the temporal loss itself, beyond the warm start: same start, weight 0 vs default
-    warm_only = video.stylize_video(frames[:4], STYLE, TINY, first_steps=6, temporal_weight=0)
-    with_term = video.stylize_video(frames[:4], STYLE, TINY, first_steps=6)
-    assert flow.mean_warp_error(with_term.frames, flows[:3]) < flow.mean_warp_error(warm_only.frames, flows[:3])
+    # the temporal loss itself, beyond the warm start: same start, weight 0 vs default; with
+    # 6 steps per frame the optimisation moves far enough from the warm start for it to matter
+    longer = TINY.replace(steps=6)
+    warm_only = video.stylize_video(frames[:4], STYLE, longer, first_steps=6, temporal_weight=0)
+    with_term = video.stylize_video(frames[:4], STYLE, longer, first_steps=6)
+    assert flow.mean_warp_error(with_term.frames, flows[:3]) < 0.8 * flow.mean_warp_error(warm_only.frames, flows[:3])
 
 
 def test_interrupted_run_resumes_at_the_next_unfinished_frame(scene, tmp_path):
