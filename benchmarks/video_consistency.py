@@ -11,6 +11,11 @@ frames, for three ways of stylising at the same steps per frame:
 * independent: every frame from the content image, no temporal term (per-frame NST);
 * warm start: each frame from the previous result warped by the flow;
 * ours: warm start plus the temporal loss (nst_core.video defaults).
+
+Where ``nst_core.fast`` is installed it also rates fast mode: the network per frame, with
+its output blended into the warped previous frame, and with 5 refinement steps that
+include the temporal loss. The style loss of every row is computed the same way, with one
+objective, after the run.
 """
 
 from __future__ import annotations
@@ -20,10 +25,13 @@ import time
 from pathlib import Path
 
 import numpy as np
+import tensorflow as tf
 
 from nst_core import clips, flow, video
 from nst_core.images import load_image
+from nst_core.objective import StyleObjective
 from nst_core.options import StyleOptions
+from nst_core.vgg import VGGFeatures
 from nst_core.video_io import write_video
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,18 +43,50 @@ METHODS = {
     "warm start": {"temporal_weight": 0.0, "warm_start": True},
     "ours (warm start + temporal loss)": {},
 }
+FAST_METHODS = {
+    "fast, per frame": {"mode": "fast", "fast_blend": 0.0},
+    "fast + blend 0.5": {"mode": "fast"},
+    "fast + 5 refinement steps with temporal loss": {"mode": "fast", "fast_blend": 0.0, "fast_refine_steps": 5},
+}
+
+
+def _methods() -> dict[str, dict]:
+    try:
+        import nst_core.fast  # noqa: F401 (written by the fast-stylisation issue)
+    except ImportError:
+        return METHODS
+    return {**METHODS, **FAST_METHODS}
+
+
+def style_losses(frames: list[np.ndarray], options: StyleOptions) -> float:
+    """Mean weighted style loss of ``frames`` against the style image (as the optimiser sees it)."""
+    from nst_core.images import load_image as load
+
+    extractor = VGGFeatures(options.content_layers + options.style_layers)
+    style = load(STYLE, max(frames[0].shape[:2]))
+    objective = StyleObjective(
+        extractor,
+        frames[0],
+        [style],
+        options.content_layers,
+        options.style_layers,
+        options.content_weight,
+        options.style_weight,
+        options.tv_weight,
+    )
+    return float(np.mean([float(objective(tf.constant(f[None]))["style"]) for f in frames]))
 
 
 def measure(frames: list[np.ndarray], options: StyleOptions, first_steps: int) -> dict[str, dict]:
     """Warp error, style loss and seconds of each method on one clip."""
     flows = [flow.frame_flow(frames[t - 1], frames[t]) for t in range(1, len(frames))]
     rows = {}
-    for name, settings in METHODS.items():
+    for name, settings in _methods().items():
         start = time.perf_counter()
         result = video.stylize_video(frames, STYLE, options, first_steps=first_steps, **settings)
         rows[name] = {
             "warp_error": flow.mean_warp_error(result.frames, flows),
-            "style_loss": float(np.mean(result.style_loss)),
+            "style_loss": style_losses(result.frames, options),
             "seconds": time.perf_counter() - start,
             "frames": result.frames,
         }

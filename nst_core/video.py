@@ -142,6 +142,7 @@ def stylize_video(
     mode: str = "optimize",
     fast_blend: float = DEFAULT_FAST_BLEND,
     fast_model: str | None = None,
+    fast_refine_steps: int = 0,
     flow_preset: str = "medium",
     work_dir: str | os.PathLike | None = None,
     on_frame: Callable[[int, np.ndarray], None] | None = None,
@@ -160,6 +161,8 @@ def stylize_video(
         mode: ``"optimize"`` (Gatys per frame) or ``"fast"`` (the feed-forward network of
             :mod:`nst_core.fast`, with :func:`blend_reliable` as its temporal term).
         fast_blend: fast mode's share of the warped previous frame, in [0, 1).
+        fast_refine_steps: fast mode: optimisation steps run on each network output with
+            the per-frame objective plus the temporal loss (0: none).
         flow_preset: OpenCV DIS preset: ``"ultrafast"``, ``"fast"`` or ``"medium"``.
         work_dir: folder that receives ``frame_00000.png``... as each frame is done; a rerun
             with the same inputs resumes after the last one there.
@@ -174,6 +177,8 @@ def stylize_video(
         raise OptionError(f"temporal weight must be a number >= 0, got {temporal_weight!r}")
     if not 0.0 <= fast_blend < 1.0:
         raise OptionError(f"fast blend must be in [0, 1), got {fast_blend!r}")
+    if int(fast_refine_steps) != fast_refine_steps or fast_refine_steps < 0:
+        raise OptionError(f"fast refine steps must be a whole number >= 0, got {fast_refine_steps!r}")
     first_steps = 2 * options.steps if first_steps is None else first_steps
     if int(first_steps) != first_steps or first_steps < 0:
         raise OptionError(f"first steps must be a whole number >= 0, got {first_steps!r}")
@@ -204,6 +209,7 @@ def stylize_video(
             "mode": mode,
             "fast_blend": fast_blend,
             "fast_model": fast_model,
+            "fast_refine_steps": fast_refine_steps,
             "flow_preset": flow_preset,
         }
         _open_work_dir(work, _fingerprint(frames, styles, settings))
@@ -217,7 +223,10 @@ def stylize_video(
 
     start = time.perf_counter()
     if mode == "fast":
-        stylise_one = _fast_stylist(styles, fast_blend, fast_model)
+        refine = None
+        if fast_refine_steps:
+            refine = _optimizing_stylist(frames[0], styles, options, fast_refine_steps, temporal_weight, True)
+        stylise_one = _fast_stylist(styles, fast_blend, fast_model, refine, fast_refine_steps)
     else:
         stylise_one = _optimizing_stylist(frames[0], styles, options, first_steps, temporal_weight, warm_start)
     for index in range(len(done), len(frames)):
@@ -270,22 +279,30 @@ def _optimizing_stylist(
         blend_weights=options.style_blend_weights,
     )
 
-    def stylise(index: int, frame: np.ndarray, previous: tuple[np.ndarray, np.ndarray] | None) -> tuple:
+    def stylise(
+        index: int,
+        frame: np.ndarray,
+        previous: tuple[np.ndarray, np.ndarray] | None,
+        init: np.ndarray | None = None,
+        steps: int | None = None,
+    ) -> tuple:
         objective = copy.copy(base)  # shares the extractor and the style Gram targets
         features = extractor(tf.constant(frame[None]))
         objective.content_targets = {name: features[name] for name in base.content_layers}
         objective.extra_losses = {}
-        init = _initial_image(options, frame, styles)
+        start = _initial_image(options, frame, styles) if init is None else init
         if previous is not None:
             warped, mask = previous
-            if warm_start:
-                init = warped
+            if warm_start and init is None:
+                start = warped
             if temporal_weight > 0:
                 objective.extra_losses = {"temporal": temporal_loss(warped, mask, temporal_weight)}
+        if steps is None:
+            steps = first_steps if index == 0 else options.steps
         run = optimize_image(
             objective,
-            init,
-            first_steps if index == 0 else options.steps,
+            start,
+            steps,
             optimizer=options.optimizer,
             learning_rate=options.learning_rate,
             lbfgs_history=options.lbfgs_history,
@@ -298,8 +315,11 @@ def _optimizing_stylist(
     return stylise
 
 
-def _fast_stylist(styles: list[np.ndarray], blend: float, location: str | None) -> Stylist:
-    """Feed-forward stylisation per frame, the temporal term being :func:`blend_reliable`."""
+def _fast_stylist(
+    styles: list[np.ndarray], blend: float, location: str | None, refine: Stylist | None, refine_steps: int
+) -> Stylist:
+    """Feed-forward stylisation per frame; temporal terms: :func:`blend_reliable`, then optionally
+    ``refine_steps`` of optimisation with the temporal loss, started from the network's output."""
     from .fast import load_fast_model  # written by the fast-stylisation issue; loaded only here
 
     model = load_fast_model(location)
@@ -310,6 +330,8 @@ def _fast_stylist(styles: list[np.ndarray], blend: float, location: str | None) 
         if previous is not None and blend > 0:
             warped, mask = previous
             image = blend_reliable(image, warped, mask, blend)
+        if refine is not None:
+            return refine(index, frame, previous, init=image, steps=refine_steps)
         return image, float("nan")
 
     return stylise

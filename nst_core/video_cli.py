@@ -62,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--model", help="fast mode: model location (default: the bundled one)")
     parser.add_argument(
+        "--refine-steps",
+        type=int,
+        default=0,
+        help="fast mode: optimisation steps with the temporal loss on each network output (default: 0)",
+    )
+    parser.add_argument(
         "--work-dir", help="folder for finished frames, kept for resuming (default: OUT's name + .frames, removed)"
     )
     look = parser.add_argument_group("per-frame optimisation")
@@ -118,6 +124,7 @@ def _run(args: argparse.Namespace) -> int:
             mode=args.mode,
             fast_blend=args.blend,
             fast_model=args.model,
+            fast_refine_steps=args.refine_steps,
             work_dir=work_dir,
             on_frame=lambda index, image: bar.update(1),
         )
