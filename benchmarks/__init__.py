@@ -1,1 +1,0 @@
-"""Measurements of nst_core (run as ``python -m benchmarks.NAME``)."""
