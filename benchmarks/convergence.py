@@ -151,30 +151,9 @@ def run_method(size: int, settings: dict, target: float, max_steps: int, max_sec
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=256, help="longest side in pixels (default 256)")
-    parser.add_argument("--reference-steps", type=int, default=1000, help="Adam steps of the reference (1000)")
-    parser.add_argument("--max-steps", type=int, default=1000, help="give up after this many full-size steps")
-    parser.add_argument("--methods", nargs="*", default=list(METHODS), help="subset of: " + ", ".join(METHODS))
-    parser.add_argument("--name", default=None, help="results file name (default convergence_SIZE)")
-    args = parser.parse_args(argv)
-
-    info = machine()
-    print(f"machine: {info['uptime']}", flush=True)
-    reference = in_fresh_process(run_reference, args.size, args.reference_steps)
+def _report(args, info: dict, reference: dict, results: dict) -> None:
+    """Print and write the table of the methods measured so far (so a stopped run keeps them)."""
     target = reference["loss"]
-    print(f"reference: loss {target:.5g} after {reference['steps']} steps, {reference['seconds']:.1f} s", flush=True)
-    results = {"reference (TF tutorial Adam)": reference}
-    for name in args.methods:
-        results[name] = in_fresh_process(
-            run_method, args.size, METHODS[name], target, args.max_steps, reference["seconds"]
-        )
-        r = results[name]
-        print(
-            f"{name}: {r['steps']} steps, {r['seconds']:.1f} s, loss {r['loss']:.5g}, reached {r['reached']}",
-            flush=True,
-        )
     info["load_average_end"] = machine()["load_average"]
 
     rows = []
@@ -205,6 +184,32 @@ def main(argv: list[str] | None = None) -> int:
     print(table + note)
     name = args.name or f"convergence_{args.size}"
     write_results(name, {"args": vars(args), "machine": info, "target": target, "results": results}, table, note)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=256, help="longest side in pixels (default 256)")
+    parser.add_argument("--reference-steps", type=int, default=1000, help="Adam steps of the reference (1000)")
+    parser.add_argument("--max-steps", type=int, default=1000, help="give up after this many full-size steps")
+    parser.add_argument("--methods", nargs="*", default=list(METHODS), help="subset of: " + ", ".join(METHODS))
+    parser.add_argument("--name", default=None, help="results file name (default convergence_SIZE)")
+    args = parser.parse_args(argv)
+
+    info = machine()
+    print(f"machine: {info['uptime']}", flush=True)
+    reference = in_fresh_process(run_reference, args.size, args.reference_steps)
+    target = reference["loss"]
+    print(f"reference: loss {target:.5g} after {reference['steps']} steps, {reference['seconds']:.1f} s", flush=True)
+    results = {"reference (TF tutorial Adam)": reference}
+    for name in args.methods:
+        results[name] = in_fresh_process(
+            run_method, args.size, METHODS[name], target, args.max_steps, reference["seconds"]
+        )
+        r = results[name]
+        print(
+            f"{name}: {r['steps']} steps, {r['seconds']:.1f} s, loss {r['loss']:.5g}, reached {r['reached']}",
+            flush=True,
+        )
     return 0
 
 

@@ -24,8 +24,10 @@ _CHANNELS = {"block1": 64, "block2": 128, "block3": 256, "block4": 512, "block5"
 #: Activation memory held at the peak of a step, in multiples of the forward activations
 #: (forward activations, their gradients, and the convolution work space); calibrated.
 ACTIVATION_FACTOR = 3.0
-#: Memory of the runtime itself (TensorFlow, Python, the loaded images), in bytes.
-BASE_BYTES = 600 * 2**20
+#: Memory of the runtime itself (TensorFlow, Python, the loaded images), in bytes; with
+#: this value the estimate is within 5% of the peak RSS measured at 256, 512 and 1024 px
+#: (benchmarks/results/scaling.md: 1089, 1829, 4124 MB measured).
+BASE_BYTES = 850 * 2**20
 #: Fewest L-BFGS pairs a fallback goes down to; below that L-BFGS is hardly quasi-Newton.
 MIN_LBFGS_HISTORY = 5
 

@@ -3,8 +3,9 @@
 Gatys, Ecker, Bethge, Hertzmann and Shechtman 2017 ("Controlling perceptual factors in
 neural style transfer", scale control): the large structures of a stylisation are settled
 cheaply at a low resolution, where one VGG19 step costs a quarter of a step at twice the
-side; the result, upsampled, is the starting image of the next scale, which only has to add
-the fine strokes. The style and content targets are computed once per scale.
+side; the change made there, upsampled, is added to the starting image of the next scale,
+which only has to add the fine strokes. The style and content targets are computed once
+per scale.
 """
 
 from __future__ import annotations
@@ -59,6 +60,11 @@ def pyramid_steps(steps: int, levels: int, coarse_fraction: float = 0.5) -> list
     return [int(steps)] * (levels - 1) + [fine]
 
 
+def _resize_change(change: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """Resize a difference of two images (values in [-1, 1]); images.resize clips to [0, 1]."""
+    return 2.0 * resize((change + 1.0) / 2.0, shape) - 1.0
+
+
 def optimize_pyramid(
     make_objective: Callable[[int], tuple[Objective, tuple[int, int]]],
     init: np.ndarray,
@@ -87,11 +93,20 @@ def optimize_pyramid(
     total = sum(steps)
     done = 0
     seconds = 0.0
-    image = init
     run = None
+    coarse_init = init
     for index, (size, level_steps) in enumerate(zip(sizes, steps, strict=True)):
         objective, shape = make_objective(size)
-        image = resize(image, shape)
+        level_init = resize(init, shape)
+        if run is None:
+            image = level_init
+        else:
+            # Upsample only the change the coarser scales made, onto this scale's own start
+            # image: the photo's fine detail is kept instead of blurred away, so the start
+            # loss at this scale is lower than from the upsampled picture (measured at
+            # 64 -> 128 px: 8.4e9 against 10.8e9, the content itself being 9.4e9).
+            image = np.clip(level_init + _resize_change(run.image - coarse_init, shape), 0.0, 1.0)
+        coarse_init = level_init
         level_callback = None
         if callback is not None:
 
@@ -104,9 +119,9 @@ def optimize_pyramid(
         )
         seconds += time.perf_counter() - start if run.steps == 0 else run.seconds
         done += run.steps
-        image = run.image
         if run.stopped is not None and index < len(sizes) - 1:
-            run = dataclasses.replace(run, image=resize(image, init.shape[:2]))
+            image = np.clip(init + _resize_change(run.image - coarse_init, init.shape[:2]), 0.0, 1.0)
+            run = dataclasses.replace(run, image=image)
             break
     assert run is not None
     return dataclasses.replace(run, seconds=seconds, steps=done)
