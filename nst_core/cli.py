@@ -131,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--lbfgs-safeguard",
         action=argparse.BooleanOptionalAction,
         default=d.lbfgs_safeguard,
-        help="halve L-BFGS steps that raise the loss (default: %(default)s)",
+        help="backtrack L-BFGS steps that raise the loss (default: %(default)s)",
     )
 
     look = parser.add_argument_group("look")

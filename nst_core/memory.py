@@ -19,7 +19,7 @@ from .vgg import VGG19_LAYERS
 
 #: Parameters of the VGG19 trunk (the full notop model is loaded: 20.0 million floats).
 _VGG19_PARAMS = 20_024_384
-#: Channels of each VGG19 layer and how often the image has been halved before it.
+#: Channels of the convolutions of each VGG19 block.
 _CHANNELS = {"block1": 64, "block2": 128, "block3": 256, "block4": 512, "block5": 512}
 #: Activation memory held at the peak of a step, in multiples of the forward activations
 #: (forward activations, their gradients, and the convolution work space); calibrated.

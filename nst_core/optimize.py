@@ -103,7 +103,7 @@ class _LBFGS:
     curvature history (pairs with non-positive curvature are skipped), the two-loop
     recursion gives the search direction, and a fixed step is taken, as torch.optim.LBFGS
     does without line search in jcjohnson/neural-style, then projected onto [0, 1]. With
-    ``safeguard``, a step that raised the loss is halved instead (a backtracking line search
+    ``safeguard``, a step that raised the loss is shortened instead (a backtracking line search
     whose trial point is the next evaluation, so it costs nothing extra). SciPy's L-BFGS-B
     would copy the image to the host at every evaluation.
     """
@@ -264,7 +264,7 @@ def optimize_image(
             :class:`Progress`; returning False stops the run (the best image is kept).
         lbfgs_history: L-BFGS memory size (pairs).
         jit_compile: compile the VGG19 forward and backward pass with XLA.
-        lbfgs_safeguard: L-BFGS halves a step that raised the loss instead of keeping it.
+        lbfgs_safeguard: L-BFGS backtracks a step that raised the loss instead of keeping it.
 
     Ctrl-C during the run stops it and returns the best image so far with
     ``stopped="interrupted"``.

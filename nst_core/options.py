@@ -50,7 +50,7 @@ class StyleOptions:
         pyramid_start_size: longest side of the coarsest scale, in pixels (default
             ``size / 2**(levels - 1)``).
         jit_compile: compile the VGG19 pass with XLA.
-        lbfgs_safeguard: L-BFGS halves a step that raised the loss rather than keeping it.
+        lbfgs_safeguard: L-BFGS backtracks a step that raised the loss rather than keeping it.
     """
 
     size: int = 512
