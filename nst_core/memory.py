@@ -21,12 +21,13 @@ from .vgg import VGG19_LAYERS
 _VGG19_PARAMS = 20_024_384
 #: Channels of the convolutions of each VGG19 block.
 _CHANNELS = {"block1": 64, "block2": 128, "block3": 256, "block4": 512, "block5": 512}
-#: Activation memory held at the peak of a step, in multiples of the forward activations
-#: (forward activations, their gradients, and the convolution work space); calibrated.
-ACTIVATION_FACTOR = 3.0
-#: Memory of the runtime itself (TensorFlow, Python, the loaded images), in bytes; with
-#: this value the estimate is within 5% of the peak RSS measured at 256, 512 and 1024 px
-#: (benchmarks/results/scaling.md: 1089, 1829, 4124 MB measured).
+#: Activation memory held at the peak, in multiples of the forward activations (forward
+#: activations, their gradients, the convolution work space, and what the allocator keeps):
+#: calibrated on the peak RSS after 20-25 L-BFGS steps (512 px: 3.2 GB, 1024 px: 9.0 GB). The
+#: resident memory keeps growing over the first steps of a run (1.8 GB after 3 steps at
+#: 512 px), so a factor fitted on a few steps (about 3) under-estimates a real run by 2x.
+ACTIVATION_FACTOR = 8.0
+#: Memory of the runtime itself (TensorFlow, Python, VGG19 loaded, the images), in bytes.
 BASE_BYTES = 850 * 2**20
 #: Fewest L-BFGS pairs a fallback goes down to; below that L-BFGS is hardly quasi-Newton.
 MIN_LBFGS_HISTORY = 5
