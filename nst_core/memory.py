@@ -120,7 +120,8 @@ def check_memory(options, height_width: tuple[int, int], available: int | None =
         > available
     ):
         fits = int(fits * 0.9)
+    advice = f"use size {fits} or less" if fits > 16 else "not even the smallest size fits"
     raise OptionError(
         f"size {options.size} needs about {need(history) / 2**30:.1f} GB of memory but only"
-        f" {available / 2**30:.1f} GB is available; use size {fits} or less"
+        f" {available / 2**30:.1f} GB is available; {advice}"
     )
