@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
-from . import color
+from . import color, memory, pyramid
 from .errors import OptionError
 from .images import ImageSource, load_image, resize, save_image, to_pil
 from .objective import StyleObjective
@@ -95,6 +95,44 @@ def _initial_image(options: StyleOptions, content: np.ndarray, styles: list[np.n
     return resize(load_image(init), content.shape[:2])
 
 
+def _scaled(image: np.ndarray, scale: float) -> tuple[int, int]:
+    """(height, width) of ``image`` scaled by ``scale``, at least 1 px."""
+    return max(1, round(image.shape[0] * scale)), max(1, round(image.shape[1] * scale))
+
+
+def objective_at_scale(
+    options: StyleOptions, extractor: VGGFeatures, content: np.ndarray, styles: list[np.ndarray], size: int
+) -> tuple[StyleObjective, tuple[int, int]]:
+    """The objective with targets computed at longest side ``size`` px, and that scale's (height, width).
+
+    ``content`` and ``styles`` are the images prepared for ``options.size``; they are
+    resized by ``size / options.size`` (a pyramid scale) or used as they are.
+    """
+    scale = size / options.size
+    content = content if scale == 1 else resize(content, _scaled(content, scale))
+    styles = styles if scale == 1 else [resize(s, _scaled(s, scale)) for s in styles]
+    smallest = 2**extractor.downsampling
+    for name, image in [("content", content)] + [("style", s) for s in styles]:
+        if min(image.shape[:2]) < smallest:
+            raise OptionError(
+                f"the {name} image is {image.shape[1]}x{image.shape[0]} px at this size; the layers"
+                f" used need at least {smallest} px on each side (raise size or style_scale)"
+            )
+    objective = StyleObjective(
+        extractor,
+        content,
+        styles,
+        options.content_layers,
+        options.style_layers,
+        options.content_weight,
+        options.style_weight,
+        options.tv_weight,
+        style_layer_weights=options.style_layer_weights,
+        blend_weights=options.style_blend_weights,
+    )
+    return objective, content.shape[:2]
+
+
 def prepare_images(
     content: ImageSource, style: ImageSource | Sequence[ImageSource], options: StyleOptions
 ) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -141,6 +179,7 @@ def stylize(
     if option_values:
         options = options.replace(**option_values)
     content_image, style_images = prepare_images(content, style, options)
+    lbfgs_history = memory.check_memory(options, content_image.shape[:2])
     if options.seed is not None:
         tf.random.set_seed(options.seed)
     init = _initial_image(options, content_image, style_images)
@@ -160,35 +199,37 @@ def stylize(
                 return user_callback(dataclasses.replace(progress, finish=recolour))
 
     extractor = VGGFeatures(options.content_layers + options.style_layers, pooling=options.pooling)
-    smallest = 2**extractor.downsampling
-    for name, image in [("content", content_image)] + [("style", s) for s in style_images]:
-        if min(image.shape[:2]) < smallest:
-            raise OptionError(
-                f"the {name} image is {image.shape[1]}x{image.shape[0]} px at this size; the layers"
-                f" used need at least {smallest} px on each side (raise size or style_scale)"
-            )
-    objective = StyleObjective(
-        extractor,
-        target_content,
-        style_images,
-        options.content_layers,
-        options.style_layers,
-        options.content_weight,
-        options.style_weight,
-        options.tv_weight,
-        style_layer_weights=options.style_layer_weights,
-        blend_weights=options.style_blend_weights,
-    )
-    run = optimize_image(
-        objective,
-        init,
-        options.steps,
+
+    def make_objective(size: int) -> tuple[StyleObjective, tuple[int, int]]:
+        return objective_at_scale(options, extractor, target_content, style_images, size)
+
+    settings = dict(
         optimizer=options.optimizer,
         learning_rate=options.learning_rate,
-        callback=callback,
-        callback_every=callback_every,
-        lbfgs_history=options.lbfgs_history,
+        lbfgs_history=lbfgs_history,
+        jit_compile=options.jit_compile,
+        lbfgs_safeguard=options.lbfgs_safeguard,
     )
+    sizes = pyramid.pyramid_sizes(options.size, options.pyramid_levels, options.pyramid_start_size)
+    if len(sizes) == 1:
+        run = optimize_image(
+            make_objective(options.size)[0],
+            init,
+            options.steps,
+            callback=callback,
+            callback_every=callback_every,
+            **settings,
+        )
+    else:
+        run = pyramid.optimize_pyramid(
+            make_objective,
+            init,
+            sizes,
+            pyramid.pyramid_steps(options.steps, len(sizes)),
+            callback=callback,
+            callback_every=callback_every,
+            **settings,
+        )
     image = run.image
     if options.preserve_colors == "luminance":
         image = color.combine_luminance(image, content_image)

@@ -138,6 +138,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="starting image; fast: the fast network's result, refined (default: content)",
     )
     optim.add_argument("--seed", type=int, help="random seed, for runs that repeat exactly")
+    optim.add_argument(
+        "--pyramid",
+        type=int,
+        default=d.pyramid_levels,
+        metavar="LEVELS",
+        help=f"coarse-to-fine scales, each twice the previous; 1 is off (default: {d.pyramid_levels})",
+    )
+    optim.add_argument(
+        "--pyramid-start-size", type=int, metavar="PX", help="longest side of the coarsest scale (default: halvings)"
+    )
+    optim.add_argument(
+        "--jit",
+        action=argparse.BooleanOptionalAction,
+        default=d.jit_compile,
+        help="compile VGG19 with XLA (default: %(default)s)",
+    )
+    optim.add_argument(
+        "--lbfgs-safeguard",
+        action=argparse.BooleanOptionalAction,
+        default=d.lbfgs_safeguard,
+        help="backtrack L-BFGS steps that raise the loss (default: %(default)s)",
+    )
 
     look = parser.add_argument_group("look")
     look.add_argument(
@@ -197,6 +219,10 @@ def options_from_args(args: argparse.Namespace) -> StyleOptions:
         pooling=args.pooling,
         content_layers=args.content_layers,
         style_layers=args.style_layers,
+        pyramid_levels=args.pyramid,
+        pyramid_start_size=args.pyramid_start_size,
+        jit_compile=args.jit,
+        lbfgs_safeguard=args.lbfgs_safeguard,
     )
 
 
@@ -224,6 +250,7 @@ def _run(args: argparse.Namespace) -> int:
     bar = tqdm(total=options.steps, unit="step", disable=args.quiet, dynamic_ncols=True, file=sys.stderr)
 
     def report(progress) -> None:
+        bar.total = progress.steps  # a pyramid runs more steps than --steps, over its scales
         bar.update(progress.step - bar.n)
         bar.set_postfix(loss=f"{progress.losses['total']:.4g}", refresh=False)
         if args.print_every and progress.step % args.print_every == 0:

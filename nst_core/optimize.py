@@ -71,10 +71,17 @@ class _Adam:
     """Adam on the pixels, clipped to [0, 1] after every update (as in the TF tutorial)."""
 
     def __init__(
-        self, image: tf.Variable, objective: Objective, learning_rate: float, beta_1: float = 0.99, epsilon: float = 0.1
+        self,
+        image: tf.Variable,
+        objective: Objective,
+        learning_rate: float,
+        beta_1: float = 0.99,
+        epsilon: float = 0.1,
+        jit_compile: bool = False,
     ):
         self.image = image
         self.objective = objective
+        self._loss_and_grad = _loss_and_grad_fn(objective, jit_compile)
         # beta_1 = 0.99 and epsilon = 0.1 are the TF tutorial's: the loss surface of
         # pixels is noisy, and a large epsilon damps the per-pixel step-size adaptation.
         self.optimizer = keras.optimizers.Adam(learning_rate=learning_rate, beta_1=beta_1, epsilon=epsilon)
@@ -82,9 +89,7 @@ class _Adam:
 
     @tf.function(reduce_retracing=True)
     def step(self) -> tuple[dict, tf.Tensor]:
-        with tf.GradientTape() as tape:
-            parts = self.objective(self.image[None])
-        grad = tape.gradient(parts["total"], self.image)
+        parts, grad = self._loss_and_grad(self.image.read_value())
         before = tf.identity(self.image)
         self.optimizer.apply_gradients([(grad, self.image)])
         self.image.assign(tf.clip_by_value(self.image, 0.0, 1.0))
@@ -97,16 +102,26 @@ class _LBFGS:
     One call is one function evaluation: the gradient at the current image updates the
     curvature history (pairs with non-positive curvature are skipped), the two-loop
     recursion gives the search direction, and a fixed step is taken, as torch.optim.LBFGS
-    does without line search in jcjohnson/neural-style. SciPy's L-BFGS-B would copy the
-    image to the host at every evaluation.
+    does without line search in jcjohnson/neural-style, then projected onto [0, 1]. With
+    ``safeguard``, a step that raised the loss is shortened instead (a backtracking line search
+    whose trial point is the next evaluation, so it costs nothing extra). SciPy's L-BFGS-B
+    would copy the image to the host at every evaluation.
     """
 
     def __init__(
-        self, image: tf.Variable, objective: Objective, learning_rate: float, history_size: int = DEFAULT_LBFGS_HISTORY
+        self,
+        image: tf.Variable,
+        objective: Objective,
+        learning_rate: float,
+        history_size: int = DEFAULT_LBFGS_HISTORY,
+        jit_compile: bool = False,
+        safeguard: bool = False,
     ):
         self.image = image
         self.objective = objective
         self.learning_rate = float(learning_rate)
+        self.safeguard = bool(safeguard)
+        self._loss_and_grad = _loss_and_grad_fn(objective, jit_compile)
         n = int(np.prod(image.shape))
         self.history_size = int(history_size)
         self.s = tf.Variable(tf.zeros([history_size, n]), trainable=False)
@@ -118,6 +133,11 @@ class _LBFGS:
         self.prev_x = tf.Variable(tf.zeros([n]), trainable=False)
         self.prev_g = tf.Variable(tf.zeros([n]), trainable=False)
         self.h_diag = tf.Variable(1.0, trainable=False)
+        # Safeguard state: loss at prev_x, the last direction and the step taken along it.
+        self.prev_f = tf.Variable(np.inf, dtype=tf.float32, trainable=False)
+        self.prev_d = tf.Variable(tf.zeros([n]), trainable=False)
+        self.prev_t = tf.Variable(0.0, trainable=False)
+        self.prev_gd = tf.Variable(0.0, trainable=False)
 
     def _direction(self, g: tf.Tensor) -> tf.Tensor:
         """Two-loop recursion: approximately -H g with the stored curvature pairs."""
@@ -139,10 +159,25 @@ class _LBFGS:
 
     @tf.function(reduce_retracing=True)
     def step(self) -> tuple[dict, tf.Tensor]:
-        with tf.GradientTape() as tape:
-            parts = self.objective(self.image[None])
-        x = tf.reshape(self.image, [-1])
-        g = tf.reshape(tape.gradient(parts["total"], self.image), [-1])
+        before = tf.identity(self.image)
+        parts, g = self._loss_and_grad(before)
+        x = tf.reshape(before, [-1])
+        g = tf.reshape(g, [-1])
+        f = parts["total"]
+        if self.safeguard and self.iteration > 0 and not f <= self.prev_f:
+            # The step raised the loss (or gave NaN): backtrack from the last good point
+            # instead of accepting it. No extra evaluation is spent: this one evaluation is
+            # the test, as in a backtracking line search with one trial per step.
+            # Next trial: minimum of the parabola through f(0), f'(0) and f(t) (Nocedal and
+            # Wright 2006, section 3.5), kept within [0.1 t, 0.5 t].
+            t0 = self.prev_t
+            curvature = f - self.prev_f - self.prev_gd * t0
+            t = tf.where(curvature > 0, -self.prev_gd * t0 * t0 / (2.0 * curvature), 0.5 * t0)
+            t = tf.clip_by_value(tf.where(tf.math.is_finite(t), t, 0.5 * t0), 0.1 * t0, 0.5 * t0)
+            self.prev_t.assign(t)
+            self.iteration.assign_add(1)
+            self.image.assign(tf.reshape(tf.clip_by_value(self.prev_x + t * self.prev_d, 0.0, 1.0), self.image.shape))
+            return parts, before
         if self.iteration > 0:
             s = x - self.prev_x
             y = g - self.prev_g
@@ -167,10 +202,32 @@ class _LBFGS:
         )
         self.prev_x.assign(x)
         self.prev_g.assign(g)
+        self.prev_f.assign(f)
+        self.prev_d.assign(direction)
+        self.prev_t.assign(step)
+        self.prev_gd.assign(tf.tensordot(g, direction, 1))
         self.iteration.assign_add(1)
-        before = tf.identity(self.image)
-        self.image.assign(tf.reshape(x + step * direction, self.image.shape))
+        # Projected onto [0, 1] like Adam's steps: the saved image is clipped anyway, and an
+        # unclipped run reports losses of pixels no one sees (about 2% too low, measured).
+        self.image.assign(tf.reshape(tf.clip_by_value(x + step * direction, 0.0, 1.0), self.image.shape))
         return parts, before
+
+
+def _loss_and_grad_fn(objective: Objective, jit_compile: bool) -> Callable[[tf.Tensor], tuple[dict, tf.Tensor]]:
+    """Loss parts and the gradient of the total with respect to the image (height, width, 3).
+
+    With ``jit_compile`` the VGG19 forward and backward pass (nearly all of a step's time)
+    is compiled by XLA; the optimiser's own bookkeeping stays outside, so its loops over a
+    variable number of history pairs need no static shapes.
+    """
+
+    def loss_and_grad(image: tf.Tensor) -> tuple[dict, tf.Tensor]:
+        with tf.GradientTape() as tape:
+            tape.watch(image)
+            parts = objective(image[None])
+        return parts, tape.gradient(parts["total"], image)
+
+    return tf.function(loss_and_grad, jit_compile=True) if jit_compile else loss_and_grad
 
 
 @tf.function(reduce_retracing=True)
@@ -190,6 +247,9 @@ def optimize_image(
     callback: Callback | None = None,
     callback_every: int = 1,
     lbfgs_history: int = DEFAULT_LBFGS_HISTORY,
+    *,
+    jit_compile: bool = False,
+    lbfgs_safeguard: bool = True,
 ) -> OptimizationResult:
     """Minimise ``objective`` over the pixels of ``init`` for ``steps`` updates.
 
@@ -203,6 +263,8 @@ def optimize_image(
         callback: called every ``callback_every`` steps and after the last with a
             :class:`Progress`; returning False stops the run (the best image is kept).
         lbfgs_history: L-BFGS memory size (pairs).
+        jit_compile: compile the VGG19 forward and backward pass with XLA.
+        lbfgs_safeguard: L-BFGS backtracks a step that raised the loss instead of keeping it.
 
     Ctrl-C during the run stops it and returns the best image so far with
     ``stopped="interrupted"``.
@@ -219,11 +281,11 @@ def optimize_image(
 
     image = tf.Variable(np.asarray(init, dtype=np.float32), trainable=True, name="image")
     if optimizer == "adam":
-        runner = _Adam(image, objective, learning_rate)
+        runner = _Adam(image, objective, learning_rate, jit_compile=jit_compile)
     else:
         if int(lbfgs_history) != lbfgs_history or lbfgs_history < 1:
             raise OptionError(f"lbfgs_history must be a whole number >= 1, got {lbfgs_history!r}")
-        runner = _LBFGS(image, objective, learning_rate, lbfgs_history)
+        runner = _LBFGS(image, objective, learning_rate, lbfgs_history, jit_compile, lbfgs_safeguard)
     best_image = tf.Variable(image.read_value(), trainable=False)
     best_loss = tf.Variable(np.inf, dtype=tf.float32, trainable=False)
 

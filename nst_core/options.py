@@ -46,6 +46,12 @@ class StyleOptions:
             ``"histogram"`` (style recoloured to the content's palette first).
         pooling: ``"max"`` or ``"avg"`` pooling in VGG19.
         content_layers, style_layers: VGG19 layer names the losses read.
+        pyramid_levels: scales of coarse-to-fine optimisation (Gatys et al. 2017), each
+            twice the side of the previous; 1 optimises at ``size`` only.
+        pyramid_start_size: longest side of the coarsest scale, in pixels (default
+            ``size / 2**(levels - 1)``).
+        jit_compile: compile the VGG19 pass with XLA.
+        lbfgs_safeguard: L-BFGS backtracks a step that raised the loss rather than keeping it.
     """
 
     size: int = 512
@@ -65,6 +71,10 @@ class StyleOptions:
     pooling: str = "max"
     content_layers: tuple[str, ...] = DEFAULT_CONTENT_LAYERS
     style_layers: tuple[str, ...] = DEFAULT_STYLE_LAYERS
+    pyramid_levels: int = 1
+    pyramid_start_size: int | None = None
+    jit_compile: bool = False
+    lbfgs_safeguard: bool = True
 
     def __post_init__(self) -> None:
         _whole(self, "size", minimum=16)
@@ -77,6 +87,16 @@ class StyleOptions:
             _number(self, "learning_rate", minimum=0.0, strict=True)
         if self.seed is not None:
             _whole(self, "seed", minimum=0)
+        _whole(self, "pyramid_levels", minimum=1)
+        if self.pyramid_start_size is not None:
+            _whole(self, "pyramid_start_size", minimum=32)
+            if self.pyramid_start_size >= self.size:
+                raise OptionError(
+                    f"pyramid_start_size ({self.pyramid_start_size}) must be smaller than size ({self.size})"
+                )
+        for name in ("jit_compile", "lbfgs_safeguard"):
+            if not isinstance(getattr(self, name), bool):
+                raise OptionError(f"{name} must be True or False, got {getattr(self, name)!r}")
         if self.optimizer not in OPTIMIZERS:
             raise OptionError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {self.optimizer!r}")
         if self.pooling not in POOLING:

@@ -1,0 +1,98 @@
+"""Shared pieces of the benchmarks: the images, the objective, isolated runs, memory, tables.
+
+Each measured method runs in a fresh Python process (spawned one after the other, never in
+parallel), so its peak memory is its own: TensorFlow's allocator keeps memory it once used,
+so in-process deltas (and tracemalloc, which does not see TensorFlow's C++ allocations)
+would be wrong. Peak memory is ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` of that
+process at the end minus its resident size just before the optimisation started, read
+from ``/proc/self/statm``: the memory the run itself added.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import subprocess
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results"
+CONTENT = ROOT / "images" / "tubingen.jpg"
+STYLE = ROOT / "images" / "starry_night.jpg"
+
+
+def rss_bytes() -> int:
+    """Resident memory of this process now, in bytes."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def peak_rss_bytes() -> int:
+    """Highest resident memory of this process so far, in bytes (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def in_fresh_process(function, *args, **kwargs):
+    """Run ``function(*args, **kwargs)`` in a new spawned Python process and return its result."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
+def objective_at(size: int, options=None):
+    """(content image, StyleObjective) for the benchmark images at ``size`` px, default weights."""
+    from nst_core.api import prepare_images
+    from nst_core.objective import StyleObjective
+    from nst_core.options import StyleOptions
+    from nst_core.vgg import VGGFeatures
+
+    options = options or StyleOptions(size=size)
+    content, styles = prepare_images(str(CONTENT), str(STYLE), options)
+    extractor = VGGFeatures(options.content_layers + options.style_layers, pooling=options.pooling)
+    objective = StyleObjective(
+        extractor,
+        content,
+        styles,
+        options.content_layers,
+        options.style_layers,
+        options.content_weight,
+        options.style_weight,
+        options.tv_weight,
+    )
+    return content, objective
+
+
+def machine() -> dict:
+    """What the numbers were measured on, including the load at the start."""
+    import tensorflow as tf
+
+    load = os.getloadavg()
+    try:
+        uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        uptime = ""
+    return {
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "gpus": [d.name for d in tf.config.list_physical_devices("GPU")],
+        "tensorflow": tf.__version__,
+        "load_average": [round(x, 2) for x in load],
+        "uptime": uptime,
+    }
+
+
+def markdown_table(header: list[str], rows: list[list]) -> str:
+    """A GitHub markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def write_results(name: str, data: dict, table: str, note: str) -> None:
+    """benchmarks/results/NAME.json and NAME.md (the table plus how it was made)."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n")
+    (RESULTS / f"{name}.md").write_text(table + "\n" + note + "\n")

@@ -1,0 +1,127 @@
+"""Estimate the peak memory of a run before starting it, and refuse or fall back in time.
+
+An out-of-memory crash halfway through a long run loses the work and, on a GPU, often the
+whole session. The estimate counts what dominates: the VGG19 weights, the activations of
+every layer up to the deepest one used (kept by the forward pass for the backward pass,
+plus gradients of the same size), and the optimiser's state (L-BFGS keeps two image-sized
+vectors per history pair). The activation factor was calibrated against the resident
+memory measured by ``python -m benchmarks.scaling`` on CPU.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Sequence
+
+from .errors import OptionError
+from .vgg import VGG19_LAYERS
+
+#: Parameters of the VGG19 trunk (the full notop model is loaded: 20.0 million floats).
+_VGG19_PARAMS = 20_024_384
+#: Channels of the convolutions of each VGG19 block.
+_CHANNELS = {"block1": 64, "block2": 128, "block3": 256, "block4": 512, "block5": 512}
+#: Activation memory held at the peak, in multiples of the forward activations (forward
+#: activations, their gradients, the convolution work space, and what the allocator keeps):
+#: calibrated on the peak RSS after 20-25 L-BFGS steps (512 px: 3.2 GB, 1024 px: 9.0 GB). The
+#: resident memory keeps growing over the first steps of a run (1.8 GB after 3 steps at
+#: 512 px), so a factor fitted on a few steps (about 3) under-estimates a real run by 2x.
+ACTIVATION_FACTOR = 8.0
+#: Memory of the runtime itself (TensorFlow, Python, VGG19 loaded, the images), in bytes.
+BASE_BYTES = 850 * 2**20
+#: Fewest L-BFGS pairs a fallback goes down to; below that L-BFGS is hardly quasi-Newton.
+MIN_LBFGS_HISTORY = 5
+
+
+def _activation_floats(height: int, width: int, layers: Sequence[str]) -> int:
+    deepest = max(VGG19_LAYERS.index(name) for name in layers)
+    total, h, w = 0, height, width
+    for name in VGG19_LAYERS[: deepest + 1]:
+        block = name.split("_")[0]
+        if name.endswith("pool"):
+            h, w = h // 2, w // 2
+        total += h * w * _CHANNELS[block]
+    return total
+
+
+def estimate_peak_bytes(
+    height: int,
+    width: int,
+    optimizer: str = "lbfgs",
+    lbfgs_history: int = 20,
+    layers: Sequence[str] = ("block5_conv1",),
+) -> int:
+    """Approximate peak memory of one run at ``height`` x ``width`` pixels, in bytes.
+
+    ``layers`` are the VGG19 layers the losses read (only the deepest matters).
+    """
+    pixels = height * width * 3
+    activations = ACTIVATION_FACTOR * _activation_floats(height, width, layers)
+    # L-BFGS: s and y per pair, plus previous image, gradient, direction and temporaries.
+    state = (2 * lbfgs_history + 6) * pixels if optimizer == "lbfgs" else 4 * pixels
+    return int(BASE_BYTES + 4 * (_VGG19_PARAMS + activations + state + 4 * pixels))
+
+
+def available_bytes() -> int | None:
+    """Memory a run may use: ``NST_MEMORY_LIMIT_MB`` if set, else the system's available RAM.
+
+    None when unknown. On a GPU, set ``NST_MEMORY_LIMIT_MB`` to the card's memory.
+    """
+    limit = os.environ.get("NST_MEMORY_LIMIT_MB")
+    if limit:
+        return int(float(limit) * 2**20)
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def check_memory(options, height_width: tuple[int, int], available: int | None = None) -> int:
+    """The L-BFGS history to use for ``options`` at ``height_width`` px, or OptionError.
+
+    If the estimate exceeds ``available`` bytes (default :func:`available_bytes`), L-BFGS
+    falls back to fewer history pairs (with a warning); if even
+    :data:`MIN_LBFGS_HISTORY` pairs (or Adam) do not fit, the run is refused with the size
+    that would fit. A pyramid does not help here: its peak is at the finest scale.
+    """
+    available = available_bytes() if available is None else available
+    layers = tuple(options.content_layers) + tuple(options.style_layers)
+    height, width = height_width
+    history = options.lbfgs_history
+
+    def need(pairs: int) -> int:
+        return estimate_peak_bytes(height, width, options.optimizer, pairs, layers)
+
+    if available is None or need(history) <= available:
+        return history
+    if options.optimizer == "lbfgs":
+        for pairs in range(history - 1, MIN_LBFGS_HISTORY - 1, -1):
+            if need(pairs) <= available:
+                warnings.warn(
+                    f"{width}x{height} px with {history} L-BFGS pairs needs about {need(history) / 2**30:.1f} GB"
+                    f" of {available / 2**30:.1f} GB available; using {pairs} pairs",
+                    stacklevel=3,
+                )
+                return pairs
+    fits = options.size
+    while (
+        fits > 16
+        and estimate_peak_bytes(
+            round(height * fits / options.size),
+            round(width * fits / options.size),
+            options.optimizer,
+            min(history, MIN_LBFGS_HISTORY),
+            layers,
+        )
+        > available
+    ):
+        fits = int(fits * 0.9)
+    advice = f"use size {fits} or less" if fits > 16 else "not even the smallest size fits"
+    raise OptionError(
+        f"size {options.size} needs about {need(history) / 2**30:.1f} GB of memory but only"
+        f" {available / 2**30:.1f} GB is available; {advice}"
+    )

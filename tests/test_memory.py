@@ -1,0 +1,45 @@
+"""Peak-memory estimate, and refusal or fallback before a run that would not fit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nst_core import OptionError, StyleOptions, stylize
+from nst_core.memory import MIN_LBFGS_HISTORY, check_memory, estimate_peak_bytes
+
+IMAGES = Path(__file__).resolve().parent.parent / "images"
+
+
+def test_estimate_grows_with_size_and_history():
+    small, large = estimate_peak_bytes(256, 256), estimate_peak_bytes(1024, 1024)
+    assert large > 4 * (small - estimate_peak_bytes(16, 16))
+    assert estimate_peak_bytes(512, 512, lbfgs_history=50) > estimate_peak_bytes(512, 512, lbfgs_history=5)
+    assert estimate_peak_bytes(512, 512, optimizer="adam") < estimate_peak_bytes(512, 512, optimizer="lbfgs")
+
+
+def test_enough_memory_keeps_the_history():
+    options = StyleOptions(size=256)
+    assert check_memory(options, (192, 256), available=64 * 2**30) == options.lbfgs_history
+
+
+def test_tight_memory_falls_back_to_fewer_lbfgs_pairs():
+    options = StyleOptions(size=1024, lbfgs_history=50)
+    layers = options.content_layers + options.style_layers
+    available = estimate_peak_bytes(768, 1024, "lbfgs", 10, layers)
+    with pytest.warns(UserWarning, match="using 10 pairs"):
+        assert check_memory(options, (768, 1024), available=available) == 10
+    assert MIN_LBFGS_HISTORY <= 10
+
+
+def test_too_little_memory_is_refused_with_the_size_that_fits():
+    options = StyleOptions(size=2048)
+    with pytest.raises(OptionError, match=r"size 2048 needs about .* GB .* use size \d+ or less"):
+        check_memory(options, (1536, 2048), available=2**30)
+
+
+def test_stylize_refuses_before_loading_the_network(monkeypatch):
+    monkeypatch.setenv("NST_MEMORY_LIMIT_MB", "100")
+    with pytest.raises(OptionError, match="memory"):
+        stylize(str(IMAGES / "tubingen.jpg"), str(IMAGES / "starry_night.jpg"), size=64, steps=1)

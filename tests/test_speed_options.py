@@ -1,0 +1,50 @@
+"""The speed options of the optimiser: XLA compilation and the L-BFGS step safeguard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nst_core import OptionError, StyleOptions, stylize
+from nst_core.api import objective_at_scale, prepare_images
+from nst_core.optimize import optimize_image
+from nst_core.vgg import VGGFeatures
+
+IMAGES = Path(__file__).resolve().parent.parent / "images"
+CONTENT = str(IMAGES / "tubingen.jpg")
+STYLE = str(IMAGES / "starry_night.jpg")
+
+
+@pytest.fixture(scope="module")
+def problem():
+    options = StyleOptions(size=64)
+    content, styles = prepare_images(CONTENT, STYLE, options)
+    extractor = VGGFeatures(options.content_layers + options.style_layers)
+    return objective_at_scale(options, extractor, content, styles, 64)[0], content
+
+
+@pytest.mark.parametrize("optimizer", ["lbfgs", "adam"])
+def test_jit_and_no_jit_give_close_losses(problem, optimizer):
+    objective, content = problem
+    plain = optimize_image(objective, content, 5, optimizer=optimizer)
+    jitted = optimize_image(objective, content, 5, optimizer=optimizer, jit_compile=True)
+    assert jitted.best_loss < jitted.history["total"][0]
+    np.testing.assert_allclose(jitted.history["total"], plain.history["total"], rtol=1e-2)
+
+
+def test_safeguard_keeps_a_too_large_step_from_raising_the_loss(problem):
+    objective, content = problem
+    # a step 30 times too long overshoots; the safeguard backtracks instead of keeping it
+    guarded = optimize_image(objective, content, 12, learning_rate=30.0, lbfgs_safeguard=True)
+    unguarded = optimize_image(objective, content, 12, learning_rate=30.0, lbfgs_safeguard=False)
+    assert guarded.best_loss < 0.8 * guarded.history["total"][0]
+    assert guarded.best_loss < unguarded.best_loss
+
+
+def test_stylize_accepts_jit_and_rejects_non_boolean():
+    result = stylize(CONTENT, STYLE, size=64, steps=3, jit_compile=True)
+    assert result.loss < result.history["total"][0]
+    with pytest.raises(OptionError, match="jit_compile"):
+        StyleOptions(jit_compile="yes")
