@@ -11,41 +11,14 @@ with exit status 2, Ctrl-C saves the best image so far and exits with 130.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+from .device import import_tensorflow
 
-
-@contextlib.contextmanager
-def _native_stderr_silenced():
-    """Hide what native code writes to stderr (TensorFlow's absl start-up log, CUDA probing).
-
-    TensorFlow prints several lines at import even with TF_CPP_MIN_LOG_LEVEL=3; a command
-    line user should see only our own messages. Python exceptions still propagate.
-    """
-    try:
-        saved = os.dup(2)
-    except OSError:  # no real stderr (embedded interpreters): nothing to hide
-        yield
-        return
-    with open(os.devnull, "w") as devnull:
-        os.dup2(devnull.fileno(), 2)
-        try:
-            yield
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-
-
-with _native_stderr_silenced():
-    import tensorflow as tf
-
-    tf.config.list_physical_devices()  # the CUDA probe logs on first use, so do it here
+import_tensorflow()  # before anything imports it, so its start-up log stays hidden
 
 from .errors import NSTError  # noqa: E402
 from .options import INIT_CHOICES, StyleOptions  # noqa: E402

@@ -145,3 +145,13 @@ def test_ctrl_c_saves_the_best_image_and_exits_130(tmp_path):
     assert "saved the best image so far" in rest
     with Image.open(out) as image:
         assert image.size == (64, 48)
+
+
+def test_no_tensorflow_start_up_chatter_on_the_command_line():
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop("TF_CPP_MIN_LOG_LEVEL", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "nst_core.cli", "--help"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+    )
+    assert done.returncode == 0 and "usage: nst" in done.stdout
+    assert done.stderr == ""
