@@ -52,16 +52,7 @@ def objective_at(size: int, options=None):
     options = options or StyleOptions(size=size)
     content, styles = prepare_images(str(CONTENT), str(STYLE), options)
     extractor = VGGFeatures(options.content_layers + options.style_layers, pooling=options.pooling)
-    objective = StyleObjective(
-        extractor,
-        content,
-        styles,
-        options.content_layers,
-        options.style_layers,
-        options.content_weight,
-        options.style_weight,
-        options.tv_weight,
-    )
+    objective = StyleObjective.from_options(extractor, content, styles, options)
     return content, objective
 
 

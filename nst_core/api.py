@@ -118,18 +118,7 @@ def objective_at_scale(
                 f"the {name} image is {image.shape[1]}x{image.shape[0]} px at this size; the layers"
                 f" used need at least {smallest} px on each side (raise size or style_scale)"
             )
-    objective = StyleObjective(
-        extractor,
-        content,
-        styles,
-        options.content_layers,
-        options.style_layers,
-        options.content_weight,
-        options.style_weight,
-        options.tv_weight,
-        style_layer_weights=options.style_layer_weights,
-        blend_weights=options.style_blend_weights,
-    )
+    objective = StyleObjective.from_options(extractor, content, styles, options)
     return objective, content.shape[:2]
 
 

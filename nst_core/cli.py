@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .device import import_tensorflow
@@ -204,7 +204,8 @@ def numbered_path(output: Path, step: int) -> Path:
     return output.with_name(f"{output.stem}_{step:04d}{output.suffix}")
 
 
-def _run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
+    """Stylise as parsed arguments ask; returns the exit status."""
     from .api import stylize
     from .images import check_output_path, save_image
 
@@ -248,24 +249,37 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_command(
+    build: Callable[[], argparse.ArgumentParser],
+    run_args: Callable[[argparse.Namespace], int],
+    argv: Sequence[str],
+    prog: str = "nst",
+) -> int:
+    """Parse ``argv`` and run; user errors become one line on stderr and an exit status.
+
+    Shared by ``nst`` and its subcommands: NSTError -> exit 2, Ctrl-C outside a run
+    (loading, model building) -> exit 130 with nothing written, ``--help`` -> 0.
+    """
+    try:
+        try:
+            args = build().parse_args(argv)
+        except SystemExit as done:  # --help, or a usage error already printed
+            return int(done.code or 0)
+        return run_args(args)
+    except NSTError as err:
+        print(f"{prog}: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted; nothing written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``nst`` console script; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    try:
-        if argv and argv[0] in SUBCOMMANDS:
-            module = importlib.import_module(SUBCOMMANDS[argv[0]][0], __package__)
-            return module.main(argv[1:])
-        try:
-            args = build_parser().parse_args(argv)
-        except SystemExit as done:  # --help, or a usage error already printed
-            return int(done.code or 0)
-        return _run(args)
-    except NSTError as err:
-        print(f"nst: error: {err}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("nst: interrupted; nothing written", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    if argv and argv[0] in SUBCOMMANDS:
+        return importlib.import_module(SUBCOMMANDS[argv[0]][0], __package__).main(argv[1:])
+    return run_command(build_parser, run, argv)
 
 
 if __name__ == "__main__":

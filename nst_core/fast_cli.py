@@ -16,9 +16,8 @@ from collections.abc import Sequence
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from .cli import EXIT_INTERRUPTED, EXIT_USAGE, _Parser  # noqa: E402
+from .cli import _Parser, run_command  # noqa: E402
 from .color import PRESERVE_COLORS  # noqa: E402
-from .errors import NSTError  # noqa: E402
 
 DEFAULT_SIZE = 512
 
@@ -74,21 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``nst fast`` with ``argv`` (without the ``fast``); returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    try:
-        args = build_parser().parse_args(argv)
-    except SystemExit as done:  # --help, or a usage error already printed
-        return int(done.code or 0)
-    try:
-        return _run(args)
-    except NSTError as err:
-        print(f"nst: error: {err}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("nst: interrupted; nothing written", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    return run_command(build_parser, run, argv)
 
 
-def _run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from .fast import check_strength, fast_stylize, load_fast_model
     from .images import check_output_path, load_image, save_image
 

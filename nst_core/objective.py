@@ -9,6 +9,7 @@ same numbers.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import tensorflow as tf
@@ -16,6 +17,9 @@ import tensorflow as tf
 from .errors import OptionError
 from .losses import content_loss, gram_matrix, style_loss, total_variation_loss
 from .vgg import VGGFeatures
+
+if TYPE_CHECKING:
+    from .options import StyleOptions
 
 LOSS_PARTS = ("total", "content", "style", "tv")
 
@@ -103,6 +107,30 @@ class StyleObjective:
         content_features = extractor(tf.constant(content[None], tf.float32))
         self.content_targets = {name: content_features[name] for name in self.content_layers}
         self.style_targets = blended_style_grams(extractor, styles, self.style_layers, blend_weights)
+
+    @classmethod
+    def from_options(
+        cls,
+        extractor: VGGFeatures,
+        content: np.ndarray,
+        styles: Sequence[np.ndarray],
+        options: StyleOptions,
+        extra_losses: Mapping[str, Callable[[tf.Tensor], tf.Tensor]] | None = None,
+    ) -> StyleObjective:
+        """The objective with the layers and weights of a :class:`~nst_core.options.StyleOptions`."""
+        return cls(
+            extractor,
+            content,
+            styles,
+            options.content_layers,
+            options.style_layers,
+            options.content_weight,
+            options.style_weight,
+            options.tv_weight,
+            style_layer_weights=options.style_layer_weights,
+            blend_weights=options.style_blend_weights,
+            extra_losses=extra_losses,
+        )
 
     def __call__(self, images: tf.Tensor) -> dict[str, tf.Tensor]:
         """Loss parts of ``images`` (batch of 1, [0, 1] RGB): total, content, style, tv.

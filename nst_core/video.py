@@ -266,18 +266,7 @@ def _optimizing_stylist(
             f"frames are {first_frame.shape[1]}x{first_frame.shape[0]} px; the layers used need at least"
             f" {smallest} px on each side (raise size)"
         )
-    base = StyleObjective(
-        extractor,
-        first_frame,
-        styles,
-        options.content_layers,
-        options.style_layers,
-        options.content_weight,
-        options.style_weight,
-        options.tv_weight,
-        style_layer_weights=options.style_layer_weights,
-        blend_weights=options.style_blend_weights,
-    )
+    base = StyleObjective.from_options(extractor, first_frame, styles, options)
 
     def stylise(
         index: int,

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .cli import EXIT_INTERRUPTED, _Parser
+from .cli import EXIT_INTERRUPTED, _Parser, run_command
 from .errors import OptionError
 from .options import StyleOptions
 
@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from tqdm.auto import tqdm
 
     from .images import load_image
@@ -148,9 +148,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``nst video`` (called by :func:`nst_core.cli.main`, which reports NSTError)."""
+    """Entry point of ``nst video``; returns the exit status (errors as one line, exit 2)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    return _run(build_parser().parse_args(argv))
+    return run_command(build_parser, run, argv)
 
 
 if __name__ == "__main__":
