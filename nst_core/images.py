@@ -7,12 +7,14 @@ PIL modes and EXIF; everything downstream sees that one format.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import tempfile
 import urllib.error
 import urllib.request
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Union
 
@@ -208,24 +210,34 @@ def check_output_path(path: str | os.PathLike) -> Path:
     return path
 
 
-def save_image(image: np.ndarray, path: str | os.PathLike, quality: int = 95) -> Path:
-    """Write a [0, 1] float image as PNG or JPEG (by suffix), atomically.
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[str]:
+    """Yield a temporary file name beside ``path``; rename it over ``path`` on success.
 
-    The pixels go to a temporary file in the same folder that is renamed over ``path``
-    only once complete, so an error or Ctrl-C never leaves a half-written image behind.
-    Missing parent folders are created. Returns the path written.
+    On an error or Ctrl-C the temporary file is removed and ``path`` is left as it was, so
+    a failed run never leaves a half-written output. Missing parent folders are created.
     """
-    path = check_output_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    pil = to_pil(np.asarray(image))
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
+    os.close(handle)
     try:
-        with os.fdopen(handle, "wb") as file:
-            fmt = SAVE_FORMATS[path.suffix.lower()]
-            pil.save(file, format=fmt, **({"quality": quality} if fmt == "JPEG" else {}))
+        yield temporary
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def save_image(image: np.ndarray, path: str | os.PathLike, quality: int = 95) -> Path:
+    """Write a [0, 1] float image as PNG or JPEG (by suffix), atomically.
+
+    The pixels go to a temporary file in the same folder that is renamed over ``path``
+    only once complete (:func:`atomic_output`). Returns the path written.
+    """
+    path = check_output_path(path)
+    pil = to_pil(np.asarray(image))
+    fmt = SAVE_FORMATS[path.suffix.lower()]
+    with atomic_output(path) as temporary, open(temporary, "wb") as file:
+        pil.save(file, format=fmt, **({"quality": quality} if fmt == "JPEG" else {}))
     return path

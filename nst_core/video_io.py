@@ -9,7 +9,6 @@ file, then rename), so an interrupted run never leaves a half-written video.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ import numpy as np
 from PIL import Image, ImageSequence
 
 from .errors import ImageError, OptionError
-from .images import load_image, resize, resize_longest_side, to_uint8
+from .images import atomic_output, load_image, resize, resize_longest_side, to_uint8
 
 #: Suffixes read as a folder of frames' files (sorted by name).
 FRAME_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
@@ -199,10 +198,7 @@ def write_video(
     if not np.isfinite(fps) or fps <= 0:
         raise OptionError(f"frame rate must be > 0, got {fps!r}")
     height, width = frames[0].shape[:2]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
-    os.close(handle)
-    try:
+    with atomic_output(path) as temporary:
         if path.suffix.lower() == ".gif":
             pictures = [Image.fromarray(to_uint8(_fit(f, height, width))) for f in frames]
             # GIF stores delays in whole centiseconds; Pillow takes milliseconds.
@@ -217,11 +213,6 @@ def write_video(
             )
         else:
             _write_mp4(frames, temporary, fps, height, width, audio_from, quality)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
     return path
 
 
