@@ -134,6 +134,9 @@ def test_ctrl_c_saves_the_best_image_and_exits_130(tmp_path):
         text=True,
         env=env,
         cwd=ROOT,
+        # A shell's background jobs inherit SIGINT ignored (and Python then keeps it so);
+        # give the child the terminal default, as when a user presses Ctrl-C.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 120
     for line in process.stderr:  # wait until the optimisation is really running
