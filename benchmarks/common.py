@@ -75,6 +75,14 @@ def machine() -> dict:
     }
 
 
+def machine_note(info: dict) -> str:
+    """One sentence on the machine a table was measured on: load at start and end, CPUs, GPUs, TF."""
+    return (
+        f"load average at start {info['load_average']}, at end {info['load_average_end']}"
+        f" ({info['cpus']} CPUs, GPUs: {info['gpus'] or 'none'}, TF {info['tensorflow']})."
+    )
+
+
 def markdown_table(header: list[str], rows: list[list]) -> str:
     """A GitHub markdown table."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]

@@ -24,6 +24,7 @@ from .common import (
     STYLE,
     in_fresh_process,
     machine,
+    machine_note,
     markdown_table,
     peak_rss_bytes,
     rss_bytes,
@@ -177,8 +178,7 @@ def _report(args, info: dict, reference: dict, results: dict) -> None:
     table = markdown_table(header, rows)
     note = (
         f"`python -m benchmarks.convergence --size {args.size} --reference-steps {args.reference_steps}`;"
-        f" target = reference's best loss {target:.5g}; load average at start {info['load_average']},"
-        f" at end {info['load_average_end']} ({info['cpus']} CPUs, GPUs: {info['gpus'] or 'none'}, TF {info['tensorflow']})."
+        f" target = reference's best loss {target:.5g}; {machine_note(info)}"
         " Peak MB: ru_maxrss of the method's own process minus its resident size before the run."
     )
     print(table + note)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import in_fresh_process, machine, markdown_table, write_results
+from .common import in_fresh_process, machine, machine_note, markdown_table, write_results
 from .convergence import run_method
 
 PYRAMIDS: dict[str, dict] = {
@@ -58,8 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     table = markdown_table(header, rows)
     note = (
         f"`python -m benchmarks.highres --size {args.size} --steps {args.steps}`; target = single-scale best loss"
-        f" {target:.5g}; load average at start {info['load_average']}, at end {info['load_average_end']}"
-        f" ({info['cpus']} CPUs, GPUs: {info['gpus'] or 'none'}). Peak MB as in the convergence table."
+        f" {target:.5g}; {machine_note(info)} Peak MB as in the convergence table."
     )
     print(table + note)
     write_results(f"highres_{args.size}", {"args": vars(args), "machine": info, "results": results}, table, note)

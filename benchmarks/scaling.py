@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from .common import in_fresh_process, machine, markdown_table, peak_rss_bytes, rss_bytes, write_results
+from .common import in_fresh_process, machine, machine_note, markdown_table, peak_rss_bytes, rss_bytes, write_results
 
 
 def measure(size: int, steps: int, jit_compile: bool) -> dict:
@@ -79,8 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     table = markdown_table(header, rows)
     note = (
         f"`python -m benchmarks.scaling --steps {args.steps}`: L-BFGS (history 20), default layers;"
-        f" load average at start {info['load_average']}, at end {info['load_average_end']}"
-        f" ({info['cpus']} CPUs, GPUs: {info['gpus'] or 'none'}, TF {info['tensorflow']})."
+        f" {machine_note(info)}"
         " Peak RSS: ru_maxrss of the run's own process; estimate: nst_core.memory.estimate_peak_bytes."
     )
     print(table + note)
