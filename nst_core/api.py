@@ -111,13 +111,8 @@ def objective_at_scale(
     scale = size / options.size
     content = content if scale == 1 else resize(content, _scaled(content, scale))
     styles = styles if scale == 1 else [resize(s, _scaled(s, scale)) for s in styles]
-    smallest = 2**extractor.downsampling
     for name, image in [("content", content)] + [("style", s) for s in styles]:
-        if min(image.shape[:2]) < smallest:
-            raise OptionError(
-                f"the {name} image is {image.shape[1]}x{image.shape[0]} px at this size; the layers"
-                f" used need at least {smallest} px on each side (raise size or style_scale)"
-            )
+        extractor.check_fits(image.shape, f"the {name} image is", "raise size or style_scale", " at this size")
     objective = StyleObjective.from_options(extractor, content, styles, options)
     return objective, content.shape[:2]
 

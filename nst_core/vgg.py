@@ -110,6 +110,20 @@ class VGGFeatures:
         #: 2**downsampling pixels on a side leave it with no spatial extent.
         self.downsampling = sum(1 for n in VGG19_LAYERS[: deepest + 1] if n.endswith("pool"))
 
+    def check_fits(self, image_hw: tuple[int, int], what: str, remedy: str, where: str = "") -> None:
+        """Raise :class:`OptionError` if an image of ``image_hw`` pixels is too small for the layers.
+
+        The message reads "{what} WxH px{where}; ... ({remedy})", e.g. what = "the style
+        image is", where = " at this size", remedy = "raise size".
+        """
+        smallest = 2**self.downsampling
+        height, width = image_hw[:2]
+        if min(height, width) < smallest:
+            raise OptionError(
+                f"{what} {width}x{height} px{where}; the layers used need at least {smallest} px on each side"
+                f" ({remedy})"
+            )
+
     def __call__(self, images: tf.Tensor) -> dict[str, tf.Tensor]:
         """Activations of ``images`` ([0, 1] RGB, shape (batch, height, width, 3))."""
         return self.model(preprocess(images), training=False)

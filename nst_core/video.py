@@ -260,12 +260,7 @@ def _optimizing_stylist(
     from .api import _initial_image
 
     extractor = VGGFeatures(options.content_layers + options.style_layers, pooling=options.pooling)
-    smallest = 2**extractor.downsampling
-    if min(first_frame.shape[:2]) < smallest:
-        raise OptionError(
-            f"frames are {first_frame.shape[1]}x{first_frame.shape[0]} px; the layers used need at least"
-            f" {smallest} px on each side (raise size)"
-        )
+    extractor.check_fits(first_frame.shape, "frames are", "raise size")
     base = StyleObjective.from_options(extractor, first_frame, styles, options)
 
     def stylise(
