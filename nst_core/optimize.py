@@ -102,7 +102,8 @@ class _LBFGS:
     One call is one function evaluation: the gradient at the current image updates the
     curvature history (pairs with non-positive curvature are skipped), the two-loop
     recursion gives the search direction, and a fixed step is taken, as torch.optim.LBFGS
-    does without line search in jcjohnson/neural-style, then projected onto [0, 1]. With
+    does without line search in jcjohnson/neural-style, then projected onto [0, 1]; pixels held
+    at a bound by their gradient are left out of the step (see ``step``). With
     ``safeguard``, a step that raised the loss is shortened instead (a backtracking line search
     whose trial point is the next evaluation, so it costs nothing extra). SciPy's L-BFGS-B
     would copy the image to the host at every evaluation.
@@ -189,11 +190,16 @@ class _LBFGS:
                 self.head.assign(tf.math.floormod(self.head + 1, self.history_size))
                 self.count.assign(tf.minimum(self.count + 1, self.history_size))
                 self.h_diag.assign(ys / tf.tensordot(y, y, 1))
-        direction = self._direction(g)
+        # Pixels at a bound whose gradient pushes them further out are held fixed for this
+        # step (the active set of projected quasi-Newton methods, as in L-BFGS-B, Byrd et al.
+        # 1995): the direction is computed and taken in the free pixels only, so the clipping
+        # below does not cut steps the curvature model planned for.
+        free = tf.cast(~(((x <= 0.0) & (g > 0.0)) | ((x >= 1.0) & (g < 0.0))), g.dtype)
+        direction = self._direction(g * free) * free
         if tf.tensordot(direction, g, 1) > -1e-12:  # not a descent direction: restart
             self.count.assign(0)
             self.h_diag.assign(1.0)
-            direction = -g
+            direction = -g * free
         # First step: scale by 1 / |g|_1 so it is of sensible size, as torch does.
         step = tf.where(
             self.count > 0,

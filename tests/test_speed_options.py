@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from nst_core import OptionError, StyleOptions, stylize
 from nst_core.api import objective_at_scale, prepare_images
@@ -41,6 +42,21 @@ def test_safeguard_keeps_a_too_large_step_from_raising_the_loss(problem):
     unguarded = optimize_image(objective, content, 12, learning_rate=30.0, lbfgs_safeguard=False)
     assert guarded.best_loss < 0.8 * guarded.history["total"][0]
     assert guarded.best_loss < unguarded.best_loss
+
+
+def test_lbfgs_reaches_a_minimum_that_lies_on_the_pixel_bounds():
+    # A badly scaled quadratic whose minimiser is outside [0, 1] for about half the pixels:
+    # the answer is the target clipped to [0, 1]. L-BFGS that ignores the bounds keeps
+    # planning steps the clipping then cuts, and stalls far from it.
+    rng = np.random.default_rng(0)
+    target = rng.uniform(-0.5, 1.5, (16, 16, 3)).astype(np.float32)
+    scale = np.exp(rng.uniform(0.0, np.log(100.0), target.shape)).astype(np.float32)
+
+    def objective(images):
+        return {"total": tf.reduce_sum(scale * tf.square(images[0] - target))}
+
+    run = optimize_image(objective, np.full(target.shape, 0.5, np.float32), 40)
+    assert np.abs(run.image - np.clip(target, 0.0, 1.0)).max() < 0.01
 
 
 def test_stylize_accepts_jit_and_rejects_non_boolean():
