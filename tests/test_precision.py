@@ -8,7 +8,7 @@ import tensorflow as tf
 
 from nst_core import OptionError, StyleOptions, stylize
 from nst_core.api import objective_at_scale, prepare_images
-from nst_core.cli import main
+from nst_core.cli import build_parser, main, options_from_args
 from nst_core.losses import gram_matrix
 from nst_core.optimize import optimize_image
 from nst_core.precision import choose_compute_dtype, compute_dtype, cpu_flags
@@ -113,6 +113,12 @@ def test_stylize_mixed_lowers_the_loss():
     assert result.options.precision == "mixed"
     assert result.loss < 0.8 * result.history["total"][0]
     assert result.image.shape[:2] == (48, 64) and np.isfinite(result.image).all()
+
+
+def test_cli_passes_precision_through():
+    assert options_from_args(build_parser().parse_args(["c.jpg", "s.jpg"])).precision == "float32"
+    args = build_parser().parse_args(["c.jpg", "s.jpg", "--precision", "mixed"])
+    assert options_from_args(args).precision == "mixed"
 
 
 def test_bad_precision_is_refused(tmp_path, capsys):
