@@ -12,7 +12,7 @@ from nst_core.cli import build_parser, main, options_from_args
 from nst_core.losses import gram_matrix
 from nst_core.optimize import optimize_image
 from nst_core.precision import choose_compute_dtype, compute_dtype, cpu_flags
-from nst_core.vgg import VGGFeatures
+from nst_core.vgg import VGGFeatures, _casts
 
 from .helpers import CONTENT, STYLE
 
@@ -92,6 +92,21 @@ def test_float16_gradient_scaling_covers_any_loss_magnitude(images):
         assert np.isfinite(grads[1]).all()
         assert cosine(grads[1], grads[0]) > 0.99
         assert np.abs(grads[1]).max() == pytest.approx(np.abs(grads[0]).max(), rel=0.05)
+
+
+def test_an_overflow_inside_the_network_never_reaches_the_image():
+    # a stand-in network whose backward pass multiplies gradients by 9e4 > 65504 for some entries
+    into, out_of = _casts("float16")
+    x = tf.constant([1e-3, 1e-3])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        low, token = into(x)
+        gain = tf.constant([300.0, 1.0], tf.float16)
+        (y,) = out_of(token, (low * gain) * gain)
+        loss = tf.reduce_sum(y)
+    grad = tape.gradient(loss, x).numpy()
+    assert np.isfinite(grad).all()
+    assert grad[0] == 0 and grad[1] == pytest.approx(1.0, rel=1e-2)
 
 
 def test_gram_of_16_bit_features_is_float32():
