@@ -25,6 +25,7 @@ from .images import ImageSource, load_image, resize, save_image, to_pil
 from .objective import StyleObjective
 from .optimize import Callback, optimize_image
 from .options import StyleOptions
+from .precision import compute_dtype
 from .vgg import VGGFeatures
 
 
@@ -182,7 +183,9 @@ def stylize(
                 recolour = functools.partial(color.combine_luminance, content=content_image)
                 return user_callback(dataclasses.replace(progress, finish=recolour))
 
-    extractor = VGGFeatures(options.content_layers + options.style_layers, pooling=options.pooling)
+    extractor = VGGFeatures(
+        options.content_layers + options.style_layers, pooling=options.pooling, dtype=compute_dtype(options.precision)
+    )
 
     def make_objective(size: int) -> tuple[StyleObjective, tuple[int, int]]:
         return objective_at_scale(options, extractor, target_content, style_images, size)

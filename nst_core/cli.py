@@ -133,6 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=d.lbfgs_safeguard,
         help="backtrack L-BFGS steps that raise the loss (default: %(default)s)",
     )
+    optim.add_argument(
+        "--precision",
+        choices=("float32", "mixed"),
+        default=d.precision,
+        help="mixed: VGG19 in 16 bits on GPUs and bfloat16-capable CPUs, faster (default: float32)",
+    )
 
     look = parser.add_argument_group("look")
     look.add_argument(
@@ -196,6 +202,7 @@ def options_from_args(args: argparse.Namespace) -> StyleOptions:
         pyramid_start_size=args.pyramid_start_size,
         jit_compile=args.jit,
         lbfgs_safeguard=args.lbfgs_safeguard,
+        precision=args.precision,
     )
 
 

@@ -22,8 +22,9 @@ def gram_matrix(features: tf.Tensor) -> tf.Tensor:
 
     ``G[b, i, j] = mean over positions p of F[b, p, i] * F[b, p, j]`` (Gatys et al. 2016,
     divided by the number of positions so it does not grow with the image size).
+    Always computed in float32: from 16-bit features a block4 Gram (~1e6) would overflow float16.
     """
-    features = tf.convert_to_tensor(features)
+    features = tf.cast(features, tf.float32)
     shape = tf.shape(features)
     positions = tf.cast(shape[1] * shape[2], features.dtype)
     gram = tf.linalg.einsum("bhwi,bhwj->bij", features, features)

@@ -15,6 +15,7 @@ from typing import Any
 from .color import check_preserve_colors
 from .errors import OptionError
 from .optimize import DEFAULT_LBFGS_HISTORY, OPTIMIZERS
+from .precision import check_precision
 from .vgg import DEFAULT_CONTENT_LAYERS, DEFAULT_STYLE_LAYERS, POOLING, check_layers
 
 INIT_CHOICES = ("content", "noise", "style", "fast")
@@ -52,6 +53,9 @@ class StyleOptions:
             ``size / 2**(levels - 1)``).
         jit_compile: compile the VGG19 pass with XLA.
         lbfgs_safeguard: L-BFGS backtracks a step that raised the loss rather than keeping it.
+        precision: ``"float32"`` or ``"mixed"``: VGG19 in 16 bits where the device is fast at
+            it (float16 on older GPUs, bfloat16 on newer ones and on CPUs with AVX512_BF16/AMX,
+            float32 elsewhere; see :mod:`~nst_core.precision`); losses and pixels stay float32.
     """
 
     size: int = 512
@@ -75,6 +79,7 @@ class StyleOptions:
     pyramid_start_size: int | None = None
     jit_compile: bool = False
     lbfgs_safeguard: bool = True
+    precision: str = "float32"
 
     def __post_init__(self) -> None:
         _whole(self, "size", minimum=16)
@@ -101,6 +106,7 @@ class StyleOptions:
             raise OptionError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {self.optimizer!r}")
         if self.pooling not in POOLING:
             raise OptionError(f"pooling must be one of {', '.join(POOLING)}, got {self.pooling!r}")
+        check_precision(self.precision)
         object.__setattr__(self, "preserve_colors", check_preserve_colors(self.preserve_colors))
         for name in ("content_layers", "style_layers"):
             layers = getattr(self, name)

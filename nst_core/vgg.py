@@ -15,6 +15,7 @@ import keras
 import tensorflow as tf
 
 from .errors import ModelError, OptionError
+from .precision import COMPUTE_DTYPES
 
 #: Content layer of Gatys et al. 2016 and jcjohnson/neural-style (relu4_2; Keras' conv
 #: layers include their ReLU, so ``block4_conv2`` is relu4_2).
@@ -61,6 +62,76 @@ def _imagenet_vgg19(weights: str) -> keras.Model:
         ) from None
 
 
+#: float16 tops out at 65504 and VGG19's activations reach ~1.3e4 (block4, measured at 64 px),
+#: so a 16-bit trunk computes activations times this power of two (its biases are scaled too;
+#: ReLU and pooling commute with it, so the scaling is exact) and its outputs are scaled back.
+ACTIVATION_SCALE = 2.0**-4
+
+
+@functools.lru_cache(maxsize=4)
+def _low_precision_layers(weights: str, dtype: str) -> dict[str, keras.layers.Layer]:
+    """The VGG19 trunk's layers rebuilt to compute in ``dtype``, weights cast from the one file.
+
+    Biases are multiplied by :data:`ACTIVATION_SCALE`, so every activation is too.
+    """
+    base = _imagenet_vgg19(weights)
+    layers: dict[str, keras.layers.Layer] = {}
+    channels = 3
+    for name in VGG19_LAYERS:
+        original = base.get_layer(name)
+        config = original.get_config()
+        config["dtype"] = dtype
+        layer = type(original).from_config(config)
+        if name.endswith("pool"):
+            layers[name] = layer
+            continue
+        layer.build((None, None, None, channels))
+        layer.kernel.assign(tf.cast(original.kernel, dtype))
+        layer.bias.assign(tf.cast(original.bias * ACTIVATION_SCALE, dtype))
+        layer.trainable = False
+        channels = original.filters
+        layers[name] = layer
+    return layers
+
+
+@functools.lru_cache(maxsize=4)
+def _casts(dtype: str):
+    """Casts into and out of a 16-bit VGG19 that keep its backward pass within range.
+
+    Our losses are ~1e9, so their gradients with respect to the features (~1e5) and the
+    pixels (~1e6) overflow float16. Loss scaling (Micikevicius et al. 2018), with the scale
+    chosen anew at every backward pass from the gradients that enter the network: they are
+    multiplied by a power of two that makes the largest of them ~1 before the cast to 16
+    bits, and the pixels' gradient is divided by it after the cast back to float32. The scale
+    travels from the one cast to the other as the gradient of a dummy scalar ("token"), so
+    no state is shared and it works eagerly, in tf.function and under XLA. Gradient entries
+    that still are not finite are set to 0, so an overflow can never put NaN in the image.
+    """
+
+    @tf.custom_gradient
+    def into(x: tf.Tensor):
+        def grad(dy, dtoken):
+            scale = 1.0 if dtoken is None else tf.where(dtoken > 0, dtoken, 1.0)
+            g = tf.cast(dy, tf.float32) / scale
+            return tf.where(tf.math.is_finite(g), g, tf.zeros_like(g))
+
+        return (tf.cast(x, dtype), tf.zeros([], tf.float32)), grad
+
+    @tf.custom_gradient
+    def out_of(token: tf.Tensor, *features: tf.Tensor):
+        def grad(*dys):
+            dys = [tf.cast(d, tf.float32) for d in dys]
+            biggest = tf.reduce_max(tf.stack([tf.reduce_max(tf.abs(d)) for d in dys]))
+            ok = tf.math.is_finite(biggest) & (biggest > 0)
+            exponent = tf.math.ceil(tf.math.log(tf.where(ok, biggest, 1.0)) / tf.math.log(2.0))
+            scale = tf.where(ok, tf.pow(2.0, -exponent), 1.0)
+            return [scale] + [tf.cast(d * scale, dtype) for d in dys]
+
+        return [tf.cast(f, tf.float32) for f in features], grad
+
+    return into, out_of
+
+
 def check_layers(names: Sequence[str]) -> tuple[str, ...]:
     """Return ``names`` as a tuple, raising :class:`OptionError` for an unknown layer."""
     names = tuple(names)
@@ -83,24 +154,34 @@ class VGGFeatures:
         pooling: ``"max"`` (the trained network) or ``"avg"``, which Gatys et al. found
             gives slightly smoother results.
         weights: ``"imagenet"`` (downloaded by Keras on first use) or a path to a weights file.
+        dtype: what the convolutions compute in: ``"float32"``, ``"bfloat16"`` or
+            ``"float16"`` (see :mod:`nst_core.precision`, whose ``compute_dtype`` picks one for
+            the ``precision`` option). Activations are float32 in every case.
     """
 
-    def __init__(self, layers: Sequence[str], pooling: str = "max", weights: str = "imagenet"):
+    def __init__(self, layers: Sequence[str], pooling: str = "max", weights: str = "imagenet", dtype: str = "float32"):
         self.layers = check_layers(layers)
         if not self.layers:
             raise OptionError("the extractor needs at least one layer")
         if pooling not in POOLING:
             raise OptionError(f"pooling must be one of {', '.join(POOLING)}, got {pooling!r}")
         self.pooling = pooling
-        base = _imagenet_vgg19(weights)
+        if dtype not in COMPUTE_DTYPES:
+            raise OptionError(f"dtype must be one of {', '.join(COMPUTE_DTYPES)}, got {dtype!r}")
+        self.dtype = dtype
+        if dtype == "float32":
+            base = _imagenet_vgg19(weights)
+            trunk = {name: base.get_layer(name) for name in VGG19_LAYERS}
+        else:
+            trunk = _low_precision_layers(weights, dtype)
         deepest = max(VGG19_LAYERS.index(name) for name in self.layers)
-        inputs = keras.Input(shape=(None, None, 3))
+        inputs = keras.Input(shape=(None, None, 3), dtype=dtype)
         x = inputs
         outputs = {}
         for name in VGG19_LAYERS[: deepest + 1]:
-            layer = base.get_layer(name)
+            layer = trunk[name]
             if name.endswith("pool") and pooling == "avg":
-                layer = keras.layers.AveragePooling2D(pool_size=2, strides=2, name=name)
+                layer = keras.layers.AveragePooling2D(pool_size=2, strides=2, name=name, dtype=dtype)
             x = layer(x)
             if name in self.layers:
                 outputs[name] = x
@@ -125,5 +206,12 @@ class VGGFeatures:
             )
 
     def __call__(self, images: tf.Tensor) -> dict[str, tf.Tensor]:
-        """Activations of ``images`` ([0, 1] RGB, shape (batch, height, width, 3))."""
-        return self.model(preprocess(images), training=False)
+        """Activations of ``images`` ([0, 1] RGB, shape (batch, height, width, 3)), float32."""
+        if self.dtype == "float32":
+            return self.model(preprocess(images), training=False)
+        into, out_of = _casts(self.dtype)
+        low, token = into(preprocess(images) * ACTIVATION_SCALE)
+        outputs = self.model(low, training=False)
+        names = list(outputs)
+        features = out_of(token, *(outputs[name] for name in names))
+        return {name: f / ACTIVATION_SCALE for name, f in zip(names, features, strict=True)}

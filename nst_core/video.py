@@ -34,6 +34,7 @@ from .images import ImageSource, load_image, save_image, to_uint8
 from .objective import StyleObjective
 from .optimize import optimize_image
 from .options import StyleOptions
+from .precision import compute_dtype
 from .vgg import VGGFeatures
 
 MODES = ("optimize", "fast")
@@ -259,7 +260,9 @@ def _optimizing_stylist(
     """Per-frame Gatys optimisation sharing one extractor and one set of style targets."""
     from .api import _initial_image
 
-    extractor = VGGFeatures(options.content_layers + options.style_layers, pooling=options.pooling)
+    extractor = VGGFeatures(
+        options.content_layers + options.style_layers, pooling=options.pooling, dtype=compute_dtype(options.precision)
+    )
     extractor.check_fits(first_frame.shape, "frames are", "raise size")
     base = StyleObjective.from_options(extractor, first_frame, styles, options)
 
