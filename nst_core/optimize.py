@@ -144,18 +144,21 @@ class _LBFGS:
         """Two-loop recursion: approximately -H g with the stored curvature pairs."""
         m = self.history_size
         count = self.count.read_value()
+        # Read the history once: indexing the variables inside the loops re-reads all of it
+        # at every iteration (measured at 256 px: 0.47-0.50 s per step against 0.41-0.42 s).
+        s, y, rho, head = self.s.read_value(), self.y.read_value(), self.rho.read_value(), self.head.read_value()
         alphas = tf.TensorArray(tf.float32, size=count)
         q = g
         for j in tf.range(count):
-            idx = tf.math.floormod(self.head - 1 - j, m)
-            alpha = self.rho[idx] * tf.tensordot(self.s[idx], q, 1)
-            q = q - alpha * self.y[idx]
+            idx = tf.math.floormod(head - 1 - j, m)
+            alpha = rho[idx] * tf.tensordot(s[idx], q, 1)
+            q = q - alpha * y[idx]
             alphas = alphas.write(j, alpha)
         r = self.h_diag * q
         for j in tf.range(count - 1, -1, -1):
-            idx = tf.math.floormod(self.head - 1 - j, m)
-            beta = self.rho[idx] * tf.tensordot(self.y[idx], r, 1)
-            r = r + self.s[idx] * (alphas.read(j) - beta)
+            idx = tf.math.floormod(head - 1 - j, m)
+            beta = rho[idx] * tf.tensordot(y[idx], r, 1)
+            r = r + s[idx] * (alphas.read(j) - beta)
         return -r
 
     @tf.function(reduce_retracing=True)
