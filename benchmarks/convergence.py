@@ -15,6 +15,8 @@ Every method runs in its own fresh process, one after the other (see benchmarks.
 from __future__ import annotations
 
 import argparse
+import shlex
+import sys
 import time
 
 import numpy as np
@@ -244,7 +246,7 @@ def _report(args, info: dict, reference: dict, results: dict) -> None:
     header = ["method", "steps", "seconds to target", "loss", "loss of clipped image", "time / reference", "peak MB"]
     table = markdown_table(header, rows)
     note = (
-        f"`python -m benchmarks.convergence --size {args.size} --reference-steps {args.reference_steps}`;"
+        f"`python -m benchmarks.convergence {shlex.join(args.argv)}`;"
         f" target = reference's best loss {target:.5g}; {machine_note(info)}"
         " Peak MB: ru_maxrss of the method's own process minus its resident size before the run."
     )
@@ -261,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--methods", nargs="*", default=list(METHODS), help="subset of: " + ", ".join(METHODS))
     parser.add_argument("--name", default=None, help="results file name (default convergence_SIZE)")
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
 
     info = machine()
     print(f"machine: {info['uptime']}", flush=True)

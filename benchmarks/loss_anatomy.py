@@ -32,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     import tensorflow as tf
 
     from nst_core.api import objective_at_scale, prepare_images
+    from nst_core.images import resize
     from nst_core.losses import style_loss
     from nst_core.optimize import optimize_image
     from nst_core.options import StyleOptions
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     extractor = VGGFeatures(options.content_layers + options.style_layers)
     full, _ = objective_at_scale(options, extractor, content, styles, args.size)
     coarse, coarse_hw = objective_at_scale(options, extractor, content, styles, args.coarse_size)
-    coarse_content = tf.image.resize(content[None], coarse_hw, "area")[0].numpy()
+    coarse_content = resize(content, coarse_hw)  # as objective_at_scale resizes it
 
     def parts(objective, image: np.ndarray) -> dict[str, float]:
         images = tf.constant(image[None], tf.float32)
