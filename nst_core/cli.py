@@ -22,6 +22,7 @@ import_tensorflow()  # before anything imports it, so its start-up log stays hid
 
 from .errors import NSTError  # noqa: E402
 from .options import INIT_CHOICES, StyleOptions  # noqa: E402
+from .precision import PRECISIONS  # noqa: E402
 
 #: Other commands: ``nst NAME ...`` runs ``main(argv)`` of the named module.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -38,6 +39,10 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+#: Help of --precision, shared by `nst` and `nst video`.
+PRECISION_HELP = "mixed: VGG19 in 16 bits on GPUs and bfloat16-capable CPUs, faster (default: float32)"
 
 
 def _layers(text: str) -> tuple[str, ...]:
@@ -135,9 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     optim.add_argument(
         "--precision",
-        choices=("float32", "mixed"),
+        choices=PRECISIONS,
         default=d.precision,
-        help="mixed: VGG19 in 16 bits on GPUs and bfloat16-capable CPUs, faster (default: float32)",
+        help=PRECISION_HELP,
     )
 
     look = parser.add_argument_group("look")

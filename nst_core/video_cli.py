@@ -15,9 +15,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .cli import EXIT_INTERRUPTED, _Parser, run_command
+from .cli import EXIT_INTERRUPTED, PRECISION_HELP, _Parser, run_command
 from .errors import OptionError
 from .options import StyleOptions
+from .precision import PRECISIONS
 
 DEFAULTS = StyleOptions(size=256, steps=50)
 
@@ -79,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     look.add_argument(
         "--preserve-colors", choices=("none", "histogram"), default="none", help="recolour the style (default: none)"
     )
+    look.add_argument(
+        "--precision",
+        choices=PRECISIONS,
+        default=d.precision,
+        help=PRECISION_HELP,
+    )
     parser.add_argument("--no-audio", action="store_true", help="do not copy the sound track into the MP4")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     return parser
@@ -101,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
         style_scale=args.style_scale,
         optimizer=args.optimizer,
         preserve_colors=args.preserve_colors,
+        precision=args.precision,
     )
     if args.fps is not None and args.fps <= 0:
         raise OptionError(f"--fps must be > 0, got {args.fps}")

@@ -116,12 +116,12 @@ def _clip_with_sound(path):
     return path
 
 
-@pytest.mark.parametrize("suffix", [".mp4", ".gif"])
-def test_cli_writes_every_frame_at_the_source_size_and_rate(tmp_path, suffix):
+@pytest.mark.parametrize(("suffix", "extra"), [(".mp4", []), (".gif", ["--precision", "mixed"])])
+def test_cli_writes_every_frame_at_the_source_size_and_rate(tmp_path, suffix, extra):
     source = _clip_with_sound(tmp_path / "clip.mp4")
     assert video_io.probe_video(source).has_audio
     out = tmp_path / f"out{suffix}"
-    code = cli.main(["video", str(source), str(STYLE), "-o", str(out), "--size", "64", "--steps", "1", "-q"])
+    code = cli.main(["video", str(source), str(STYLE), "-o", str(out), "--size", "64", "--steps", "1", "-q", *extra])
     assert code == 0 and out.exists()
     info = video_io.probe_video(out)
     assert info.frame_count == 4 and info.size == (64, 48)
