@@ -205,9 +205,9 @@ def run_scipy(size: int, history: int, target: float, max_steps: int, max_second
         return losses[-1], grad.numpy().ravel().astype(np.float64)
 
     bounds = [(0.0, 1.0)] * content.size
-    options = {"maxcor": history, "maxiter": max_steps, "maxfun": max_steps, "ftol": 0.0, "gtol": 0.0}
+    limits = {"maxcor": history, "maxiter": max_steps, "maxfun": max_steps, "ftol": 0.0, "gtol": 0.0}
     try:
-        minimize(fun, content.ravel().astype(np.float64), jac=True, method="L-BFGS-B", bounds=bounds, options=options)
+        minimize(fun, content.ravel().astype(np.float64), jac=True, method="L-BFGS-B", bounds=bounds, options=limits)
     except StopIteration:
         pass
     return {
