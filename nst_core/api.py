@@ -190,13 +190,7 @@ def stylize(
     def make_objective(size: int) -> tuple[StyleObjective, tuple[int, int]]:
         return objective_at_scale(options, extractor, target_content, style_images, size)
 
-    settings = dict(
-        optimizer=options.optimizer,
-        learning_rate=options.learning_rate,
-        lbfgs_history=lbfgs_history,
-        jit_compile=options.jit_compile,
-        lbfgs_safeguard=options.lbfgs_safeguard,
-    )
+    settings = {**options.optimizer_settings(), "lbfgs_history": lbfgs_history}
     sizes = pyramid.pyramid_sizes(options.size, options.pyramid_levels, options.pyramid_start_size)
     if len(sizes) == 1:
         run = optimize_image(

@@ -131,6 +131,16 @@ class StyleOptions:
         if self.init is None:
             raise OptionError(f"init must be one of {', '.join(INIT_CHOICES)} or an image")
 
+    def optimizer_settings(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`~nst_core.optimize.optimize_image` these options set."""
+        return {
+            "optimizer": self.optimizer,
+            "learning_rate": self.learning_rate,
+            "lbfgs_history": self.lbfgs_history,
+            "jit_compile": self.jit_compile,
+            "lbfgs_safeguard": self.lbfgs_safeguard,
+        }
+
     def replace(self, **changes: Any) -> StyleOptions:
         """A copy with some options changed (validated again)."""
         unknown = set(changes) - {f.name for f in dataclasses.fields(self)}

@@ -286,14 +286,7 @@ def _optimizing_stylist(
                 objective.extra_losses = {"temporal": temporal_loss(warped, mask, temporal_weight)}
         if steps is None:
             steps = first_steps if index == 0 else options.steps
-        run = optimize_image(
-            objective,
-            start,
-            steps,
-            optimizer=options.optimizer,
-            learning_rate=options.learning_rate,
-            lbfgs_history=options.lbfgs_history,
-        )
+        run = optimize_image(objective, start, steps, **options.optimizer_settings())
         if run.stopped == "interrupted":  # Ctrl-C mid-frame: this frame is not finished, keep it off disk
             raise KeyboardInterrupt
         style_loss = float(objective(tf.constant(run.image[None]))["style"])
