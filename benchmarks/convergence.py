@@ -179,6 +179,7 @@ def run_scipy(size: int, history: int, target: float, max_steps: int, max_second
     from scipy.optimize import minimize
 
     from nst_core.api import objective_at_scale
+    from nst_core.optimize import _loss_and_grad_fn
     from nst_core.vgg import VGGFeatures
 
     options, content, styles = _setup(size)
@@ -187,19 +188,14 @@ def run_scipy(size: int, history: int, target: float, max_steps: int, max_second
     extractor = VGGFeatures(options.content_layers + options.style_layers)
     objective = objective_at_scale(options, extractor, content, styles, size)[0]
 
-    @tf.function
-    def loss_and_grad(image):
-        with tf.GradientTape() as tape:
-            tape.watch(image)
-            loss = objective(image[None])["total"]
-        return loss, tape.gradient(loss, image)
+    loss_and_grad = tf.function(_loss_and_grad_fn(objective, jit_compile=False))
 
     times, losses = [], []
 
     def fun(x):
-        loss, grad = loss_and_grad(tf.constant(x.reshape(content.shape), tf.float32))
+        parts, grad = loss_and_grad(tf.constant(x.reshape(content.shape), tf.float32))
         times.append(time.perf_counter() - start)
-        losses.append(float(loss))
+        losses.append(float(parts["total"]))
         if losses[-1] <= target or times[-1] > max_seconds or len(losses) >= max_steps:
             raise StopIteration
         return losses[-1], grad.numpy().ravel().astype(np.float64)
