@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import keras
 import numpy as np
 import tensorflow as tf
 
@@ -68,7 +67,14 @@ class OptimizationResult:
 
 
 class _Adam:
-    """Adam on the pixels, clipped to [0, 1] after every update (as in the TF tutorial)."""
+    """Adam (Kingma and Ba 2015) on the pixels, clipped to [0, 1] after every update.
+
+    The update is Keras's (bias correction folded into the step size, epsilon added to the
+    root of the second moment), written out so that its state can be reset between runs
+    without tracing the step again. ``beta_1 = 0.99`` and ``epsilon = 0.1`` are the TF
+    tutorial's: the loss surface of pixels is noisy, and a large epsilon damps the
+    per-pixel step-size adaptation.
+    """
 
     def __init__(
         self,
@@ -76,23 +82,33 @@ class _Adam:
         objective: Objective,
         learning_rate: float,
         beta_1: float = 0.99,
+        beta_2: float = 0.999,
         epsilon: float = 0.1,
         jit_compile: bool = False,
     ):
         self.image = image
         self.objective = objective
+        self.learning_rate, self.beta_1, self.beta_2, self.epsilon = learning_rate, beta_1, beta_2, epsilon
         self._loss_and_grad = _loss_and_grad_fn(objective, jit_compile)
-        # beta_1 = 0.99 and epsilon = 0.1 are the TF tutorial's: the loss surface of
-        # pixels is noisy, and a large epsilon damps the per-pixel step-size adaptation.
-        self.optimizer = keras.optimizers.Adam(learning_rate=learning_rate, beta_1=beta_1, epsilon=epsilon)
-        self.optimizer.build([image])
+        self.m = tf.Variable(tf.zeros_like(image), trainable=False)
+        self.v = tf.Variable(tf.zeros_like(image), trainable=False)
+        self.t = tf.Variable(0.0, trainable=False)
+
+    def reset(self) -> None:
+        """Forget the moments, for a new run from a new image."""
+        self.m.assign(tf.zeros_like(self.m))
+        self.v.assign(tf.zeros_like(self.v))
+        self.t.assign(0.0)
 
     @tf.function(reduce_retracing=True)
     def step(self) -> tuple[dict, tf.Tensor]:
-        parts, grad = self._loss_and_grad(self.image.read_value())
         before = tf.identity(self.image)
-        self.optimizer.apply_gradients([(grad, self.image)])
-        self.image.assign(tf.clip_by_value(self.image, 0.0, 1.0))
+        parts, grad = self._loss_and_grad(before)
+        self.t.assign_add(1.0)
+        alpha = self.learning_rate * tf.sqrt(1.0 - self.beta_2**self.t) / (1.0 - self.beta_1**self.t)
+        self.m.assign_add((grad - self.m) * (1.0 - self.beta_1))
+        self.v.assign_add((tf.square(grad) - self.v) * (1.0 - self.beta_2))
+        self.image.assign(tf.clip_by_value(before - alpha * self.m / (tf.sqrt(self.v) + self.epsilon), 0.0, 1.0))
         return parts, before
 
 
@@ -139,6 +155,14 @@ class _LBFGS:
         self.prev_d = tf.Variable(tf.zeros([n]), trainable=False)
         self.prev_t = tf.Variable(0.0, trainable=False)
         self.prev_gd = tf.Variable(0.0, trainable=False)
+
+    def reset(self) -> None:
+        """Forget the curvature history, for a new run from a new image."""
+        self.count.assign(0)
+        self.head.assign(0)
+        self.iteration.assign(0)
+        self.h_diag.assign(1.0)
+        self.prev_f.assign(np.inf)
 
     def _direction(self, g: tf.Tensor) -> tf.Tensor:
         """Two-loop recursion: approximately -H g with the stored curvature pairs."""
@@ -239,12 +263,107 @@ def _loss_and_grad_fn(objective: Objective, jit_compile: bool) -> Callable[[tf.T
     return tf.function(loss_and_grad, jit_compile=True) if jit_compile else loss_and_grad
 
 
-@tf.function(reduce_retracing=True)
-def _keep_best(loss: tf.Tensor, image: tf.Tensor, best_loss: tf.Variable, best_image: tf.Variable) -> None:
-    """On the device: remember ``image`` if its loss is the lowest so far (NaN never is)."""
-    if loss < best_loss:
-        best_loss.assign(loss)
-        best_image.assign(image)
+def _check_learning_rate(optimizer: str, learning_rate: float | None) -> float:
+    if optimizer not in OPTIMIZERS:
+        raise OptionError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {optimizer!r}")
+    learning_rate = DEFAULT_LEARNING_RATE[optimizer] if learning_rate is None else float(learning_rate)
+    if not np.isfinite(learning_rate) or learning_rate <= 0:
+        raise OptionError(f"learning rate must be > 0, got {learning_rate!r}")
+    return learning_rate
+
+
+class PixelOptimizer:
+    """Minimises one objective over images of one shape, run after run, with one traced step.
+
+    Tracing a step (its ``tf.function``) costs about a second and a half of Python work
+    whatever the image size or device; :func:`optimize_image` pays it on every call. A
+    video, whose frames all have one shape, builds one ``PixelOptimizer`` per clip and pays
+    it once. Between runs the objective may change only through ``tf.Variable`` s it reads
+    (such as :meth:`StyleObjective.set_content <nst_core.objective.StyleObjective.set_content>`):
+    the trace fixes everything else.
+
+    Args:
+        objective, optimizer, learning_rate, lbfgs_history, jit_compile, lbfgs_safeguard:
+            as for :func:`optimize_image`.
+        shape: (height, width, 3) of the images, in pixels.
+    """
+
+    def __init__(
+        self,
+        objective: Objective,
+        shape: tuple[int, ...],
+        optimizer: str = "lbfgs",
+        learning_rate: float | None = None,
+        lbfgs_history: int = DEFAULT_LBFGS_HISTORY,
+        *,
+        jit_compile: bool = False,
+        lbfgs_safeguard: bool = True,
+    ):
+        learning_rate = _check_learning_rate(optimizer, learning_rate)
+        self.shape = tuple(int(n) for n in shape)
+        self.image = tf.Variable(tf.zeros(self.shape), trainable=True, name="image")
+        if optimizer == "adam":
+            self._runner = _Adam(self.image, objective, learning_rate, jit_compile=jit_compile)
+        else:
+            if int(lbfgs_history) != lbfgs_history or lbfgs_history < 1:
+                raise OptionError(f"lbfgs_history must be a whole number >= 1, got {lbfgs_history!r}")
+            self._runner = _LBFGS(self.image, objective, learning_rate, lbfgs_history, jit_compile, lbfgs_safeguard)
+        self.objective = objective
+        self._best_image = tf.Variable(tf.zeros(self.shape), trainable=False)
+        self._best_loss = tf.Variable(np.inf, dtype=tf.float32, trainable=False)
+
+    @tf.function(reduce_retracing=True)
+    def _keep_best(self, loss: tf.Tensor, image: tf.Tensor) -> None:
+        """On the device: remember ``image`` if its loss is the lowest so far (NaN never is)."""
+        if loss < self._best_loss:
+            self._best_loss.assign(loss)
+            self._best_image.assign(image)
+
+    def run(
+        self, init: np.ndarray, steps: int, callback: Callback | None = None, callback_every: int = 1
+    ) -> OptimizationResult:
+        """Minimise from ``init`` for ``steps`` updates; see :func:`optimize_image`."""
+        if int(steps) != steps or steps < 0:
+            raise OptionError(f"steps must be a whole number >= 0, got {steps!r}")
+        if int(callback_every) != callback_every or callback_every < 1:
+            raise OptionError(f"callback_every must be a whole number >= 1, got {callback_every!r}")
+        init = np.asarray(init, dtype=np.float32)
+        if init.shape != self.shape:
+            raise OptionError(f"this optimizer works on images of shape {self.shape}, got {init.shape}")
+        self.image.assign(init)
+        self._runner.reset()
+        self._best_image.assign(init)
+        self._best_loss.assign(np.inf)
+
+        history: list[dict[str, tf.Tensor]] = []
+        stopped = None
+        start = time.perf_counter()
+        try:
+            for step in range(1, int(steps) + 1):
+                parts, evaluated = self._runner.step()
+                history.append(parts)
+                self._keep_best(parts["total"], evaluated)
+                if callback is not None and (step % callback_every == 0 or step == steps):
+                    losses = {name: float(value) for name, value in parts.items()}
+                    if callback(Progress(step, int(steps), losses, evaluated)) is False:
+                        stopped = "callback"
+                        break
+        except KeyboardInterrupt:
+            stopped = "interrupted"
+        if not history:  # zero steps: the initial image is the answer
+            parts = self.objective(self.image[None])
+            history.append(parts)
+            self._best_loss.assign(parts["total"])
+        seconds = time.perf_counter() - start
+        names = list(history[0])
+        return OptimizationResult(
+            image=np.clip(self._best_image.numpy(), 0.0, 1.0),
+            history={name: tf.stack([p[name] for p in history]).numpy().astype(np.float64) for name in names},
+            seconds=seconds,
+            steps=len(history) if steps else 0,
+            best_loss=float(self._best_loss.numpy()),
+            stopped=stopped,
+        )
 
 
 def optimize_image(
@@ -276,54 +395,17 @@ def optimize_image(
         lbfgs_safeguard: L-BFGS backtracks a step that raised the loss instead of keeping it.
 
     Ctrl-C during the run stops it and returns the best image so far with
-    ``stopped="interrupted"``.
+    ``stopped="interrupted"``. Many runs on images of one shape are cheaper with one
+    :class:`PixelOptimizer`.
     """
-    if optimizer not in OPTIMIZERS:
-        raise OptionError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {optimizer!r}")
-    if int(steps) != steps or steps < 0:
-        raise OptionError(f"steps must be a whole number >= 0, got {steps!r}")
-    if int(callback_every) != callback_every or callback_every < 1:
-        raise OptionError(f"callback_every must be a whole number >= 1, got {callback_every!r}")
-    learning_rate = DEFAULT_LEARNING_RATE[optimizer] if learning_rate is None else float(learning_rate)
-    if not np.isfinite(learning_rate) or learning_rate <= 0:
-        raise OptionError(f"learning rate must be > 0, got {learning_rate!r}")
-
-    image = tf.Variable(np.asarray(init, dtype=np.float32), trainable=True, name="image")
-    if optimizer == "adam":
-        runner = _Adam(image, objective, learning_rate, jit_compile=jit_compile)
-    else:
-        if int(lbfgs_history) != lbfgs_history or lbfgs_history < 1:
-            raise OptionError(f"lbfgs_history must be a whole number >= 1, got {lbfgs_history!r}")
-        runner = _LBFGS(image, objective, learning_rate, lbfgs_history, jit_compile, lbfgs_safeguard)
-    best_image = tf.Variable(image.read_value(), trainable=False)
-    best_loss = tf.Variable(np.inf, dtype=tf.float32, trainable=False)
-
-    history: list[dict[str, tf.Tensor]] = []
-    stopped = None
-    start = time.perf_counter()
-    try:
-        for step in range(1, int(steps) + 1):
-            parts, evaluated = runner.step()
-            history.append(parts)
-            _keep_best(parts["total"], evaluated, best_loss, best_image)
-            if callback is not None and (step % callback_every == 0 or step == steps):
-                losses = {name: float(value) for name, value in parts.items()}
-                if callback(Progress(step, int(steps), losses, evaluated)) is False:
-                    stopped = "callback"
-                    break
-    except KeyboardInterrupt:
-        stopped = "interrupted"
-    if not history:  # zero steps: the initial image is the answer
-        parts = objective(image[None])
-        history.append(parts)
-        best_loss.assign(parts["total"])
-    seconds = time.perf_counter() - start
-    names = list(history[0])
-    return OptimizationResult(
-        image=np.clip(best_image.numpy(), 0.0, 1.0),
-        history={name: tf.stack([p[name] for p in history]).numpy().astype(np.float64) for name in names},
-        seconds=seconds,
-        steps=len(history) if steps else 0,
-        best_loss=float(best_loss.numpy()),
-        stopped=stopped,
+    init = np.asarray(init, dtype=np.float32)
+    pixel_optimizer = PixelOptimizer(
+        objective,
+        init.shape,
+        optimizer,
+        learning_rate,
+        lbfgs_history,
+        jit_compile=jit_compile,
+        lbfgs_safeguard=lbfgs_safeguard,
     )
+    return pixel_optimizer.run(init, steps, callback, callback_every)

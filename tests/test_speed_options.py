@@ -1,16 +1,17 @@
-"""The speed options of the optimiser: XLA compilation and the L-BFGS step safeguard."""
+"""The speed options of the optimiser: XLA compilation, the L-BFGS step safeguard, one trace for many runs."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
 from nst_core import OptionError, StyleOptions, stylize
 from nst_core.api import objective_at_scale, prepare_images
-from nst_core.optimize import optimize_image
+from nst_core.optimize import PixelOptimizer, optimize_image
 from nst_core.vgg import VGGFeatures
 
 IMAGES = Path(__file__).resolve().parent.parent / "images"
@@ -64,3 +65,37 @@ def test_stylize_accepts_jit_and_rejects_non_boolean():
     assert result.loss < result.history["total"][0]
     with pytest.raises(OptionError, match="jit_compile"):
         StyleOptions(jit_compile="yes")
+
+
+@pytest.mark.parametrize("optimizer", ["lbfgs", "adam"])
+def test_a_reused_optimizer_repeats_a_fresh_run_without_tracing_again(problem, optimizer):
+    objective, content = problem
+    fresh = optimize_image(objective, content, 4, optimizer=optimizer)
+    reused = PixelOptimizer(objective, content.shape, optimizer)
+    reused.run(content, 8)  # a longer first run leaves curvature pairs and moments behind
+    again = reused.run(content, 4)
+    np.testing.assert_allclose(again.history["total"], fresh.history["total"], rtol=1e-5)
+    np.testing.assert_allclose(again.image, fresh.image, atol=1e-5)
+    assert reused._runner.step.experimental_get_tracing_count() == 1
+    with pytest.raises(OptionError, match="shape"):
+        reused.run(content[:32], 1)
+
+
+def test_adam_is_the_tf_tutorials_keras_adam_with_clipping():
+    rng = np.random.default_rng(1)
+    target = rng.uniform(-0.5, 1.5, (8, 8, 3)).astype(np.float32)
+
+    def objective(images):
+        return {"total": tf.reduce_sum(tf.square(images[0] - target) * tf.range(1.0, 4.0))}
+
+    ours = optimize_image(objective, np.full(target.shape, 0.5, np.float32), 30, optimizer="adam", learning_rate=0.05)
+    image = tf.Variable(np.full(target.shape, 0.5, np.float32))
+    keras_adam = keras.optimizers.Adam(learning_rate=0.05, beta_1=0.99, epsilon=1e-1)
+    losses = []
+    for _ in range(30):
+        with tf.GradientTape() as tape:
+            loss = objective(image[None])["total"]
+        losses.append(float(loss))
+        keras_adam.apply_gradients([(tape.gradient(loss, image), image)])
+        image.assign(tf.clip_by_value(image, 0.0, 1.0))
+    np.testing.assert_allclose(ours.history["total"], losses, rtol=1e-5)
