@@ -105,8 +105,26 @@ class StyleObjective:
             raise OptionError("style layer weights must be >= 0 with a positive sum")
         self.style_layer_weights = tuple(float(w) for w in layer_weights / layer_weights.sum())
         content_features = extractor(tf.constant(content[None], tf.float32))
-        self.content_targets = {name: content_features[name] for name in self.content_layers}
+        # Variables, so that set_content can swap the content without a new trace of the step.
+        self.content_targets = {
+            name: tf.Variable(content_features[name], trainable=False) for name in self.content_layers
+        }
         self.style_targets = blended_style_grams(extractor, styles, self.style_layers, blend_weights)
+
+    def set_content(self, content: np.ndarray) -> None:
+        """Make ``content`` (of the same height and width as before) the content target.
+
+        For video: the next frame gets its own content targets while the style targets and
+        a :class:`~nst_core.optimize.PixelOptimizer` already traced on this objective are reused.
+        """
+        features = self.extractor(tf.constant(np.asarray(content, np.float32)[None]))
+        for name, target in self.content_targets.items():
+            if features[name].shape != target.shape:
+                raise OptionError(
+                    f"the new content image is {content.shape[1]}x{content.shape[0]} px;"
+                    " it must be the size of the one this objective was built for"
+                )
+            target.assign(features[name])
 
     @classmethod
     def from_options(

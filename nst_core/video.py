@@ -15,7 +15,6 @@ inputs and settings picks up at the first missing frame.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import os
@@ -27,12 +26,13 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
+from . import memory
 from .api import prepare_images
 from .errors import OptionError
 from .flow import DIS_PRESETS, frame_flow, warp
 from .images import ImageSource, load_image, save_image, to_uint8
 from .objective import StyleObjective
-from .optimize import optimize_image
+from .optimize import PixelOptimizer
 from .options import StyleOptions
 from .precision import compute_dtype
 from .vgg import VGGFeatures
@@ -49,21 +49,34 @@ FRAME_PATTERN = "frame_{:05d}.png"
 SETTINGS_FILE = "settings.json"
 
 
-def temporal_loss(warped_previous: np.ndarray, mask: np.ndarray, weight: float) -> Callable[[tf.Tensor], tf.Tensor]:
-    """The temporal term of Ruder et al. 2016 (eq. 8) as an ``extra_losses`` entry.
+class TemporalLoss:
+    """The temporal term of Ruder et al. 2016 (eq. 8), as an ``extra_losses`` entry.
 
     ``weight * mean(mask * (image - warped_previous)**2)`` over pixels and channels, with
     ``mask`` (height, width) 1 where the flow is reliable. It depends on the image being
     optimised, so it has a real gradient ``2 * weight * mask * (image - warped) / D``.
+    The warped frame and the mask are variables: each frame :meth:`set` s its own under
+    one traced optimisation step, and the first frame, which has no previous one, clears
+    the mask.
     """
-    target = tf.constant(np.asarray(warped_previous, np.float32)[None])
-    reliable = tf.constant(np.asarray(mask, np.float32)[None, :, :, None])
-    weight = float(weight)
 
-    def term(images: tf.Tensor) -> tf.Tensor:
-        return weight * tf.reduce_mean(reliable * tf.square(tf.cast(images, tf.float32) - target))
+    def __init__(self, shape: tuple[int, ...], weight: float):
+        height, width = shape[:2]
+        self.weight = float(weight)
+        self.target = tf.Variable(tf.zeros((1, height, width, 3)), trainable=False)
+        self.mask = tf.Variable(tf.zeros((1, height, width, 1)), trainable=False)
 
-    return term
+    def set(self, warped_previous: np.ndarray, mask: np.ndarray) -> None:
+        """Pull toward ``warped_previous`` (height, width, 3) where ``mask`` (height, width) is 1."""
+        self.target.assign(np.asarray(warped_previous, np.float32)[None])
+        self.mask.assign(np.asarray(mask, np.float32)[None, :, :, None])
+
+    def clear(self) -> None:
+        """No pull anywhere (a frame with no previous frame)."""
+        self.mask.assign(tf.zeros_like(self.mask))
+
+    def __call__(self, images: tf.Tensor) -> tf.Tensor:
+        return self.weight * tf.reduce_mean(self.mask * tf.square(tf.cast(images, tf.float32) - self.target))
 
 
 def blend_reliable(stylised: np.ndarray, warped_previous: np.ndarray, mask: np.ndarray, blend: float) -> np.ndarray:
@@ -156,7 +169,7 @@ def stylize_video(
         options: the per-frame optimisation options (``steps`` is the steps of every frame
             after the first); ``size`` is ignored: frames are used at their own size.
         first_steps: steps for the first frame, which starts from scratch (default 2 x steps).
-        temporal_weight: weight of :func:`temporal_loss`; 0 turns the term off.
+        temporal_weight: weight of :class:`TemporalLoss`; 0 turns the term off.
         warm_start: start each frame from the previous result warped by the flow (Ruder
             et al.); False starts every frame from ``options.init`` (independent frames).
         mode: ``"optimize"`` (Gatys per frame) or ``"fast"`` (the feed-forward network of
@@ -260,11 +273,19 @@ def _optimizing_stylist(
     """Per-frame Gatys optimisation sharing one extractor and one set of style targets."""
     from .api import _initial_image
 
+    # Refuse, or fall back to fewer L-BFGS pairs, before an out-of-memory crash mid-clip.
+    lbfgs_history = memory.check_memory(options.replace(size=max(first_frame.shape[:2])), first_frame.shape[:2])
     extractor = VGGFeatures(
         options.content_layers + options.style_layers, pooling=options.pooling, dtype=compute_dtype(options.precision)
     )
     extractor.check_fits(first_frame.shape, "frames are", "raise size")
-    base = StyleObjective.from_options(extractor, first_frame, styles, options)
+    temporal = TemporalLoss(first_frame.shape, temporal_weight) if temporal_weight > 0 else None
+    objective = StyleObjective.from_options(
+        extractor, first_frame, styles, options, extra_losses={"temporal": temporal} if temporal else None
+    )
+    # One optimizer for the clip: its step is traced once, not once per frame.
+    settings = {**options.optimizer_settings(), "lbfgs_history": lbfgs_history}
+    optimizer = PixelOptimizer(objective, first_frame.shape, **settings)
 
     def stylise(
         index: int,
@@ -273,24 +294,26 @@ def _optimizing_stylist(
         init: np.ndarray | None = None,
         steps: int | None = None,
     ) -> tuple:
-        objective = copy.copy(base)  # shares the extractor and the style Gram targets
-        features = extractor(tf.constant(frame[None]))
-        objective.content_targets = {name: features[name] for name in base.content_layers}
-        objective.extra_losses = {}
+        objective.set_content(frame)  # the style Gram targets stay
         start = _initial_image(options, frame, styles) if init is None else init
+        if temporal is not None:
+            temporal.clear()
         if previous is not None:
             warped, mask = previous
             if warm_start and init is None:
                 start = warped
-            if temporal_weight > 0:
-                objective.extra_losses = {"temporal": temporal_loss(warped, mask, temporal_weight)}
+            if temporal is not None:
+                temporal.set(warped, mask)
         if steps is None:
             steps = first_steps if index == 0 else options.steps
-        run = optimize_image(objective, start, steps, **options.optimizer_settings())
+        run = optimizer.run(start, steps)
         if run.stopped == "interrupted":  # Ctrl-C mid-frame: this frame is not finished, keep it off disk
             raise KeyboardInterrupt
-        style_loss = float(objective(tf.constant(run.image[None]))["style"])
-        return run.image, style_loss
+        # The returned image is the evaluated one of lowest total loss: read its style loss
+        # from the history instead of spending another forward pass on it.
+        total = run.history["total"]
+        best = int(np.argmin(np.where(np.isnan(total), np.inf, total)))
+        return run.image, float(run.history["style"][best])
 
     return stylise
 

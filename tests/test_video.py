@@ -20,7 +20,8 @@ def test_temporal_loss_has_a_real_gradient_through_the_image():
     warped = rng.uniform(size=(16, 16, 3)).astype(np.float32)
     mask = np.ones((16, 16), np.float32)
     mask[:, :8] = 0  # unreliable half: no pull there
-    term = video.temporal_loss(warped, mask, weight=10.0)
+    term = video.TemporalLoss(warped.shape, weight=10.0)
+    term.set(warped, mask)
     image = tf.Variable(rng.uniform(size=(1, 16, 16, 3)).astype(np.float32))
     with tf.GradientTape() as tape:
         loss = term(image)
@@ -85,16 +86,16 @@ def test_interrupted_run_resumes_at_the_next_unfinished_frame(scene, tmp_path):
 
 
 def test_ctrl_c_inside_a_frame_does_not_save_it_as_finished(scene, tmp_path, monkeypatch):
-    real, calls = video.optimize_image, []
+    real, calls = video.PixelOptimizer.run, []
 
-    def interrupted_on_second_frame(*args, **kwargs):
-        run = real(*args, **kwargs)
+    def interrupted_on_second_frame(self, *args, **kwargs):
+        run = real(self, *args, **kwargs)
         calls.append(run)
         if len(calls) == 2:
-            run.stopped = "interrupted"  # what optimize_image reports after Ctrl-C
+            run.stopped = "interrupted"  # what a run reports after Ctrl-C
         return run
 
-    monkeypatch.setattr(video, "optimize_image", interrupted_on_second_frame)
+    monkeypatch.setattr(video.PixelOptimizer, "run", interrupted_on_second_frame)
     work = tmp_path / "work"
     with pytest.raises(KeyboardInterrupt):
         video.stylize_video(scene[0][:3], STYLE, TINY.replace(steps=1), first_steps=1, work_dir=work)
@@ -139,19 +140,21 @@ def test_frame_range_and_folder_input(tmp_path):
     assert len(frames) == 3 and frames[0].shape == (32, 32, 3) and fps == 8
 
 
-@pytest.mark.parametrize("make", ["missing", "not_a_video", "bad_suffix", "bad_range"])
-def test_bad_input_is_one_line_and_exit_2_with_no_output(tmp_path, capsys, make):
+@pytest.mark.parametrize("make", ["missing", "not_a_video", "bad_suffix", "bad_range", "no_memory"])
+def test_bad_input_is_one_line_and_exit_2_with_no_output(tmp_path, capsys, monkeypatch, make):
     source = tmp_path / "clip.mp4"
     out = tmp_path / "out.mp4"
     args = []
     if make == "not_a_video":
         source.write_text("this is not a video\n")
-    elif make in ("bad_suffix", "bad_range"):
+    elif make in ("bad_suffix", "bad_range", "no_memory"):
         video_io.write_video(clips.moving_scene(3, 32), source, fps=5)
         if make == "bad_suffix":
             out = tmp_path / "out.avi"
-        else:
+        elif make == "bad_range":
             args = ["--start", "5"]
+        else:
+            monkeypatch.setenv("NST_MEMORY_LIMIT_MB", "100")
     code = cli.main(["video", str(source), str(STYLE), "-o", str(out), "--size", "32", "-q", *args])
     err = capsys.readouterr().err.strip()
     assert code == 2 and err.startswith("nst: error:") and "\n" not in err and "Traceback" not in err
@@ -193,3 +196,35 @@ def test_fast_mode_temporal_terms_with_a_stand_in_network(scene, monkeypatch):
     assert flow.mean_warp_error(blended.frames, flows) < 0.7 * flow.mean_warp_error(plain.frames, flows)
     refined = video.stylize_video(frames[:3], STYLE, TINY, mode="fast", fast_blend=0.0, fast_refine_steps=2)
     assert np.isfinite(refined.style_loss).all()  # went through the optimiser, temporal loss included
+
+
+def test_a_clip_traces_its_optimisation_step_once(scene, monkeypatch):
+    built = []
+
+    class Recorded(video.PixelOptimizer):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            built.append(self)
+
+    monkeypatch.setattr(video, "PixelOptimizer", Recorded)
+    result = video.stylize_video(scene[0][:4], STYLE, TINY.replace(steps=2), first_steps=2)
+    assert len(result.frames) == 4
+    assert len(built) == 1 and built[0]._runner.step.experimental_get_tracing_count() == 1
+
+
+def test_set_content_gives_the_objective_of_the_new_frame(scene):
+    from nst_core.objective import StyleObjective
+    from nst_core.vgg import VGGFeatures
+
+    first, later = scene[0][0], scene[0][3]
+    extractor = VGGFeatures(TINY.content_layers + TINY.style_layers)
+    styles = [video.load_image(STYLE, size=64)]
+    moved = StyleObjective.from_options(extractor, first, styles, TINY)
+    before = float(moved(tf.constant(scene[0][1][None]))["content"])
+    moved.set_content(later)
+    built = StyleObjective.from_options(extractor, later, styles, TINY)
+    probe = tf.constant(scene[0][1][None])
+    assert float(moved(probe)["content"]) == pytest.approx(float(built(probe)["content"]), rel=1e-5)
+    assert float(moved(probe)["content"]) != pytest.approx(before, rel=1e-3)
+    with pytest.raises(OptionError, match="size"):
+        moved.set_content(np.zeros((32, 32, 3), np.float32))
