@@ -4,6 +4,7 @@ No test may download anything. Keras looks for the VGG19 weights in its cache
 ($KERAS_HOME/models or ~/.keras/models); where they are missing but the verified copy in
 ../shared/models is present (this project's CI machines), it is copied there first, so
 ``VGG19(weights="imagenet")`` loads it with its hash check exactly as on a user's machine.
+The Magenta TensorFlow Lite models of the fast path are read from there too (NST_MODELS_DIR).
 """
 
 from __future__ import annotations
@@ -31,4 +32,12 @@ def _place_vgg19_weights() -> None:
         shutil.copyfile(source, cache / VGG19_FILE)
 
 
+def _point_notebooks_at_shared_models() -> None:
+    # The notebooks run in their own kernels, which inherit this environment: without it
+    # fast.ipynb would try TensorFlow Hub, which is offline here, when pytest is run by hand.
+    if "NST_MODELS_DIR" not in os.environ and shared_models_dir().is_dir():
+        os.environ["NST_MODELS_DIR"] = str(shared_models_dir())
+
+
 _place_vgg19_weights()
+_point_notebooks_at_shared_models()
