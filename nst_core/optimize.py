@@ -263,7 +263,8 @@ def _loss_and_grad_fn(objective: Objective, jit_compile: bool) -> Callable[[tf.T
     return tf.function(loss_and_grad, jit_compile=True) if jit_compile else loss_and_grad
 
 
-def _check_learning_rate(optimizer: str, learning_rate: float | None) -> float:
+def _checked_learning_rate(optimizer: str, learning_rate: float | None) -> float:
+    """The step size to use with ``optimizer`` (its default if None); OptionError if either is wrong."""
     if optimizer not in OPTIMIZERS:
         raise OptionError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {optimizer!r}")
     learning_rate = DEFAULT_LEARNING_RATE[optimizer] if learning_rate is None else float(learning_rate)
@@ -275,8 +276,9 @@ def _check_learning_rate(optimizer: str, learning_rate: float | None) -> float:
 class PixelOptimizer:
     """Minimises one objective over images of one shape, run after run, with one traced step.
 
-    Tracing a step (its ``tf.function``) costs about a second and a half of Python work
-    whatever the image size or device; :func:`optimize_image` pays it on every call. A
+    Tracing a step (its ``tf.function``) costs about a second of Python work whatever the
+    image size or device (1.0-1.25 s per video frame, ``benchmarks.video_speed``);
+    :func:`optimize_image` pays it on every call. A
     video, whose frames all have one shape, builds one ``PixelOptimizer`` per clip and pays
     it once. Between runs the objective may change only through ``tf.Variable`` s it reads
     (such as :meth:`StyleObjective.set_content <nst_core.objective.StyleObjective.set_content>`):
@@ -299,7 +301,7 @@ class PixelOptimizer:
         jit_compile: bool = False,
         lbfgs_safeguard: bool = True,
     ):
-        learning_rate = _check_learning_rate(optimizer, learning_rate)
+        learning_rate = _checked_learning_rate(optimizer, learning_rate)
         self.shape = tuple(int(n) for n in shape)
         self.image = tf.Variable(tf.zeros(self.shape), trainable=True, name="image")
         if optimizer == "adam":
