@@ -37,6 +37,7 @@ from .errors import NSTError
 from .images import load_image, save_image, to_pil, to_uint8
 from .optimize import OPTIMIZERS, Progress
 from .options import INIT_CHOICES, StyleOptions
+from .precision import PRECISIONS
 
 #: Sample image suffixes shown in the dropdowns.
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
@@ -266,6 +267,9 @@ class StyleApp:
         self.preserve_colors = widgets.Dropdown(
             options=PRESERVE_COLORS, value=defaults.preserve_colors, description="keep colours", **menu
         )
+        # "mixed": VGG19 in 16 bits where the device supports it (GPUs, CPUs with AVX512_BF16
+        # or AMX), float32 elsewhere; see nst_core.precision.
+        self.precision = widgets.Dropdown(options=PRECISIONS, value=defaults.precision, description="precision", **menu)
         self.from_current = widgets.Checkbox(value=False, description="continue from the current picture", indent=False)
 
         self.run_button = widgets.Button(description="Run", button_style="success", icon="play")
@@ -295,7 +299,7 @@ class StyleApp:
                 self.style_scale,
                 self.blend,
                 widgets.HBox([self.optimizer, self.init]),
-                widgets.HBox([self.preserve_colors]),
+                widgets.HBox([self.preserve_colors, self.precision]),
                 self.from_current,
                 widgets.HBox([self.run_button, self.stop_button]),
             ]
@@ -339,6 +343,7 @@ class StyleApp:
             optimizer=self.optimizer.value,
             init=init,
             preserve_colors=self.preserve_colors.value,
+            precision=self.precision.value,
         )
 
     def set_options(self, options: StyleOptions | None = None, **values: Any) -> None:
@@ -357,6 +362,7 @@ class StyleApp:
         if isinstance(options.init, str) and options.init in INIT_CHOICES:
             self.init.value = options.init
         self.preserve_colors.value = options.preserve_colors
+        self.precision.value = options.precision
 
     def sources(self) -> tuple[str | bytes, str | bytes | list]:
         """The content source and the style source(s) the pickers describe."""

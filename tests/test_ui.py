@@ -78,6 +78,7 @@ def test_run_passes_exactly_the_slider_values_to_stylize():
     app.optimizer.value = "adam"
     app.init.value = "noise"
     app.preserve_colors.value = "luminance"
+    app.precision.value = "mixed"
     app.style.dropdown.value = "the_scream"
     app.style2.dropdown.value = "starry_night"
     app.blend.value = 0.25
@@ -97,6 +98,7 @@ def test_run_passes_exactly_the_slider_values_to_stylize():
         optimizer="adam",
         init="noise",
         preserve_colors="luminance",
+        precision="mixed",
         style_blend_weights=(0.75, 0.25),
     )
     assert call["options"] == expected
