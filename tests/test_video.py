@@ -140,21 +140,23 @@ def test_frame_range_and_folder_input(tmp_path):
     assert len(frames) == 3 and frames[0].shape == (32, 32, 3) and fps == 8
 
 
-@pytest.mark.parametrize("make", ["missing", "not_a_video", "bad_suffix", "bad_range", "no_memory"])
+@pytest.mark.parametrize("make", ["missing", "not_a_video", "bad_suffix", "bad_range", "no_memory", "no_model"])
 def test_bad_input_is_one_line_and_exit_2_with_no_output(tmp_path, capsys, monkeypatch, make):
     source = tmp_path / "clip.mp4"
     out = tmp_path / "out.mp4"
     args = []
     if make == "not_a_video":
         source.write_text("this is not a video\n")
-    elif make in ("bad_suffix", "bad_range", "no_memory"):
+    elif make in ("bad_suffix", "bad_range", "no_memory", "no_model"):
         video_io.write_video(clips.moving_scene(3, 32), source, fps=5)
         if make == "bad_suffix":
             out = tmp_path / "out.avi"
         elif make == "bad_range":
             args = ["--start", "5"]
-        else:
+        elif make == "no_memory":
             monkeypatch.setenv("NST_MEMORY_LIMIT_MB", "100")
+        else:
+            args = ["--mode", "fast", "--model", str(tmp_path / "no_such_model")]
     code = cli.main(["video", str(source), str(STYLE), "-o", str(out), "--size", "32", "-q", *args])
     err = capsys.readouterr().err.strip()
     assert code == 2 and err.startswith("nst: error:") and "\n" not in err and "Traceback" not in err
