@@ -60,6 +60,22 @@ def test_lbfgs_reaches_a_minimum_that_lies_on_the_pixel_bounds():
     assert np.abs(run.image - np.clip(target, 0.0, 1.0)).max() < 0.01
 
 
+def test_after_a_backtrack_lbfgs_keeps_its_steps_short_instead_of_overshooting_again():
+    # A learning rate 30 times too long: every full quasi-Newton step overshoots. Backtracking
+    # each one separately wasted about every other evaluation and ended 25x higher (0.040
+    # against 0.0016 on this problem, measured before and after).
+    rng = np.random.default_rng(0)
+    target = rng.uniform(0.2, 0.8, (16, 16, 3)).astype(np.float32)
+    scale = np.exp(rng.uniform(0.0, np.log(100.0), target.shape)).astype(np.float32)
+
+    def objective(images):
+        change = images[0] - target
+        return {"total": tf.reduce_sum(scale * tf.square(change) + 50.0 * tf.square(tf.square(change)))}
+
+    run = optimize_image(objective, np.full(target.shape, 0.5, np.float32), 40, learning_rate=30.0)
+    assert run.best_loss < 0.005
+
+
 def test_stylize_accepts_jit_and_rejects_non_boolean():
     result = stylize(CONTENT, STYLE, size=64, steps=3, jit_compile=True)
     assert result.loss < result.history["total"][0]
