@@ -104,6 +104,7 @@ class StyleObjective:
         if np.any(layer_weights < 0) or layer_weights.sum() <= 0:
             raise OptionError("style layer weights must be >= 0 with a positive sum")
         self.style_layer_weights = tuple(float(w) for w in layer_weights / layer_weights.sum())
+        self.content_shape = tuple(np.shape(content)[:2])
         content_features = extractor(tf.constant(content[None], tf.float32))
         # Variables, so that set_content can swap the content without a new trace of the step.
         self.content_targets = {
@@ -117,13 +118,12 @@ class StyleObjective:
         For video: the next frame gets its own content targets while the style targets and
         a :class:`~nst_core.optimize.PixelOptimizer` already traced on this objective are reused.
         """
-        features = self.extractor(tf.constant(np.asarray(content, np.float32)[None]))
+        content = np.asarray(content, np.float32)
+        if content.shape[:2] != self.content_shape:
+            (height, width), (new_height, new_width) = self.content_shape, content.shape[:2]
+            raise OptionError(f"the new content image is {new_width}x{new_height} px; it must be {width}x{height} px")
+        features = self.extractor(tf.constant(content[None]))
         for name, target in self.content_targets.items():
-            if features[name].shape != target.shape:
-                raise OptionError(
-                    f"the new content image is {content.shape[1]}x{content.shape[0]} px;"
-                    " it must be the size of the one this objective was built for"
-                )
             target.assign(features[name])
 
     @classmethod

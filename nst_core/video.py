@@ -61,6 +61,7 @@ class TemporalLoss:
     """
 
     def __init__(self, shape: tuple[int, ...], weight: float):
+        """A term for frames of ``shape`` (height, width, ...) pixels, weighted by ``weight``; no pull until :meth:`set`."""
         height, width = shape[:2]
         self.weight = float(weight)
         self.target = tf.Variable(tf.zeros((1, height, width, 3)), trainable=False)
@@ -76,6 +77,7 @@ class TemporalLoss:
         self.mask.assign(tf.zeros_like(self.mask))
 
     def __call__(self, images: tf.Tensor) -> tf.Tensor:
+        """The weighted term for an image batch (1, height, width, 3) in [0, 1]."""
         return self.weight * tf.reduce_mean(self.mask * tf.square(tf.cast(images, tf.float32) - self.target))
 
 
@@ -206,6 +208,12 @@ def stylize_video(
         if frame.shape != shape or frame.ndim != 3 or frame.shape[2] != 3:
             raise OptionError(f"frame {index} has shape {frame.shape}; every frame must be {shape}")
 
+    lbfgs_history = options.lbfgs_history
+    if mode == "optimize" or fast_refine_steps:
+        # Refuse, or fall back to fewer L-BFGS pairs, before any work (or work folder) is done,
+        # rather than crash out of memory mid-clip.
+        lbfgs_history = memory.check_memory(options.replace(size=max(shape[:2])), shape[:2])
+
     _, styles = prepare_images(frames[0], style, options.replace(size=max(shape[:2])))
     if options.preserve_colors == "histogram":
         from .color import match_color_histogram
@@ -239,10 +247,14 @@ def stylize_video(
     if mode == "fast":
         refine = None
         if fast_refine_steps:
-            refine = _optimizing_stylist(frames[0], styles, options, fast_refine_steps, temporal_weight, True)
+            refine = _optimizing_stylist(
+                frames[0], styles, options, fast_refine_steps, temporal_weight, True, lbfgs_history
+            )
         stylise_one = _fast_stylist(styles, fast_blend, fast_model, refine, fast_refine_steps)
     else:
-        stylise_one = _optimizing_stylist(frames[0], styles, options, first_steps, temporal_weight, warm_start)
+        stylise_one = _optimizing_stylist(
+            frames[0], styles, options, first_steps, temporal_weight, warm_start, lbfgs_history
+        )
     for index in range(len(done), len(frames)):
         previous = None
         if index > 0:
@@ -269,12 +281,14 @@ def _optimizing_stylist(
     first_steps: int,
     temporal_weight: float,
     warm_start: bool,
+    lbfgs_history: int,
 ) -> Stylist:
-    """Per-frame Gatys optimisation sharing one extractor and one set of style targets."""
+    """Per-frame Gatys optimisation sharing one extractor, one set of style targets and one traced step.
+
+    ``lbfgs_history`` is the number of L-BFGS pairs that fits in memory (``memory.check_memory``).
+    """
     from .api import _initial_image
 
-    # Refuse, or fall back to fewer L-BFGS pairs, before an out-of-memory crash mid-clip.
-    lbfgs_history = memory.check_memory(options.replace(size=max(first_frame.shape[:2])), first_frame.shape[:2])
     extractor = VGGFeatures(
         options.content_layers + options.style_layers, pooling=options.pooling, dtype=compute_dtype(options.precision)
     )

@@ -228,5 +228,12 @@ def test_set_content_gives_the_objective_of_the_new_frame(scene):
     probe = tf.constant(scene[0][1][None])
     assert float(moved(probe)["content"]) == pytest.approx(float(built(probe)["content"]), rel=1e-5)
     assert float(moved(probe)["content"]) != pytest.approx(before, rel=1e-3)
-    with pytest.raises(OptionError, match="size"):
-        moved.set_content(np.zeros((32, 32, 3), np.float32))
+    with pytest.raises(OptionError, match="is 65x65 px; it must be 64x64 px"):
+        moved.set_content(np.zeros((65, 65, 3), np.float32))  # same block4 size: the image size is checked
+
+
+def test_too_little_memory_is_refused_before_the_work_folder_is_made(scene, tmp_path, monkeypatch):
+    monkeypatch.setenv("NST_MEMORY_LIMIT_MB", "100")
+    with pytest.raises(OptionError, match="memory"):
+        video.stylize_video(scene[0][:2], STYLE, TINY, work_dir=tmp_path / "work")
+    assert not (tmp_path / "work").exists()
