@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -208,13 +209,14 @@ def stylize_video(
         if frame.shape != shape or frame.ndim != 3 or frame.shape[2] != 3:
             raise OptionError(f"frame {index} has shape {frame.shape}; every frame must be {shape}")
 
+    frame_options = options.replace(size=max(shape[:2]))
     lbfgs_history = options.lbfgs_history
     if mode == "optimize" or fast_refine_steps:
         # Refuse, or fall back to fewer L-BFGS pairs, before any work (or work folder) is done,
         # rather than crash out of memory mid-clip.
-        lbfgs_history = memory.check_memory(options.replace(size=max(shape[:2])), shape[:2])
+        lbfgs_history = memory.check_memory(frame_options, shape[:2])
 
-    _, styles = prepare_images(frames[0], style, options.replace(size=max(shape[:2])))
+    _, styles = prepare_images(frames[0], style, frame_options)
     if options.preserve_colors == "histogram":
         from .color import match_color_histogram
 
@@ -222,6 +224,7 @@ def stylize_video(
         styles = [match_color_histogram(s, frames[0]) for s in styles]
 
     work = Path(work_dir).expanduser() if work_dir is not None else None
+    created = work is not None and not work.exists()
     if work is not None:
         settings = {
             "options": repr(options),
@@ -244,29 +247,36 @@ def stylize_video(
         return result
 
     start = time.perf_counter()
-    if mode == "fast":
-        refine = None
-        if fast_refine_steps:
-            refine = _optimizing_stylist(
-                frames[0], styles, options, fast_refine_steps, temporal_weight, True, lbfgs_history
+    try:
+        if mode == "fast":
+            refine = None
+            if fast_refine_steps:
+                refine = _optimizing_stylist(
+                    frames[0], styles, options, fast_refine_steps, temporal_weight, True, lbfgs_history
+                )
+            stylise_one = _fast_stylist(styles, fast_blend, fast_model, refine, fast_refine_steps)
+        else:
+            stylise_one = _optimizing_stylist(
+                frames[0], styles, options, first_steps, temporal_weight, warm_start, lbfgs_history
             )
-        stylise_one = _fast_stylist(styles, fast_blend, fast_model, refine, fast_refine_steps)
-    else:
-        stylise_one = _optimizing_stylist(
-            frames[0], styles, options, first_steps, temporal_weight, warm_start, lbfgs_history
-        )
-    for index in range(len(done), len(frames)):
-        previous = None
-        if index > 0:
-            backward, mask = frame_flow(frames[index - 1], frames[index], flow_preset)
-            previous = (warp(result.frames[index - 1], backward), mask)
-        image, style_loss = stylise_one(index, frames[index], previous)
-        if work is not None:
-            save_image(image, work / FRAME_PATTERN.format(index))
-        result.frames.append(image)
-        result.style_loss.append(style_loss)
-        if on_frame is not None:
-            on_frame(index, image)
+        for index in range(len(done), len(frames)):
+            previous = None
+            if index > 0:
+                backward, mask = frame_flow(frames[index - 1], frames[index], flow_preset)
+                previous = (warp(result.frames[index - 1], backward), mask)
+            image, style_loss = stylise_one(index, frames[index], previous)
+            if work is not None:
+                save_image(image, work / FRAME_PATTERN.format(index))
+            result.frames.append(image)
+            result.style_loss.append(style_loss)
+            if on_frame is not None:
+                on_frame(index, image)
+    except Exception:
+        # A refusal before the first frame (no fast model, ...) leaves no empty work folder
+        # behind; finished frames stay, for a rerun to resume.
+        if created and not any(work.glob("frame_*")):
+            shutil.rmtree(work, ignore_errors=True)
+        raise
     result.seconds = time.perf_counter() - start
     return result
 

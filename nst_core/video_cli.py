@@ -121,7 +121,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         work_dir, keep = output.with_name(f".{output.name}.frames"), False
 
-    created = not work_dir.exists()
     bar = tqdm(total=len(frames), unit="frame", disable=args.quiet, dynamic_ncols=True, file=sys.stderr)
     try:
         result = stylize_video(
@@ -141,13 +140,6 @@ def run(args: argparse.Namespace) -> int:
         bar.close()
         print(f"nst video: interrupted; finished frames are in {work_dir}, rerun to resume", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except Exception:
-        bar.close()
-        # A refusal before the first frame (no memory, no fast model...) leaves no empty folder
-        # behind; finished frames stay, for a rerun to resume.
-        if created and not any(work_dir.glob("frame_*")):
-            shutil.rmtree(work_dir, ignore_errors=True)
-        raise
     bar.close()
     whole_clip = args.start == 0 and args.end is None
     audio = args.input if info.has_audio and whole_clip and not args.no_audio else None

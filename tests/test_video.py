@@ -237,3 +237,11 @@ def test_too_little_memory_is_refused_before_the_work_folder_is_made(scene, tmp_
     with pytest.raises(OptionError, match="memory"):
         video.stylize_video(scene[0][:2], STYLE, TINY, work_dir=tmp_path / "work")
     assert not (tmp_path / "work").exists()
+
+
+def test_a_missing_fast_model_leaves_no_work_folder(scene, tmp_path):
+    with pytest.raises(NSTError, match="no_such_model"):
+        video.stylize_video(
+            scene[0][:2], STYLE, TINY, mode="fast", fast_model=str(tmp_path / "no_such_model"), work_dir=tmp_path / "w"
+        )
+    assert not (tmp_path / "w").exists()
