@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
@@ -34,9 +33,7 @@ from nst_core.options import StyleOptions
 from nst_core.vgg import VGGFeatures
 from nst_core.video_io import write_video
 
-ROOT = Path(__file__).resolve().parent.parent
-STYLE = ROOT / "images" / "starry_night.jpg"
-PHOTO = ROOT / "images" / "tubingen.jpg"  # Andreas Praefcke, CC BY 3.0 (images/CREDITS.md)
+from .common import CONTENT, STYLE
 
 METHODS = {
     "independent": {"temporal_weight": 0.0, "warm_start": False},
@@ -104,7 +101,9 @@ def main(argv: list[str] | None = None) -> None:
     options = StyleOptions(size=args.size, steps=args.steps)
     scenes = {
         "synthetic moving scene": clips.moving_scene(args.frames, args.size),
-        "pan and zoom over tubingen.jpg": clips.pan_and_zoom(load_image(PHOTO, 4 * args.size), args.frames, args.size),
+        "pan and zoom over tubingen.jpg": clips.pan_and_zoom(
+            load_image(CONTENT, 4 * args.size), args.frames, args.size
+        ),
     }
     print(
         f"{args.frames} frames at {args.size} px, {args.first_steps} L-BFGS steps for the first frame and"

@@ -16,10 +16,7 @@ import time
 
 import numpy as np
 
-from .common import ROOT, in_fresh_process, machine, machine_note, markdown_table, write_results
-
-STYLE = ROOT / "images" / "starry_night.jpg"
-PHOTO = ROOT / "images" / "tubingen.jpg"
+from .common import CONTENT, STYLE, in_fresh_process, machine, machine_note, markdown_table, write_results
 
 
 def measure(size: int, steps: int, frames: int) -> dict:
@@ -31,7 +28,7 @@ def measure(size: int, steps: int, frames: int) -> dict:
     from nst_core.options import StyleOptions
     from nst_core.vgg import VGGFeatures
 
-    clip = clips.pan_and_zoom(load_image(PHOTO), frames, size)
+    clip = clips.pan_and_zoom(load_image(CONTENT), frames, size)
     options = StyleOptions(size=max(clip[0].shape[:2]), steps=steps)
     content, styles = prepare_images(clip[0], str(STYLE), options)
     extractor = VGGFeatures(options.content_layers + options.style_layers)

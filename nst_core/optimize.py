@@ -308,9 +308,8 @@ class PixelOptimizer:
 
     Tracing a step (its ``tf.function``) costs about a second of Python work whatever the
     image size or device (1.0-1.25 s per video frame, ``benchmarks.video_speed``);
-    :func:`optimize_image` pays it on every call. A
-    video, whose frames all have one shape, builds one ``PixelOptimizer`` per clip and pays
-    it once. Between runs the objective may change only through ``tf.Variable`` s it reads
+    :func:`optimize_image` pays it on every call. A video, whose frames all have one shape,
+    builds one ``PixelOptimizer`` per clip and pays it once. Between runs the objective may change only through ``tf.Variable`` s it reads
     (such as :meth:`StyleObjective.set_content <nst_core.objective.StyleObjective.set_content>`):
     the trace fixes everything else.
 
