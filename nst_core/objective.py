@@ -87,10 +87,36 @@ class StyleObjective:
         self.extractor = extractor
         self.content_layers = tuple(content_layers)
         self.style_layers = tuple(style_layers)
-        self.content_weight = float(content_weight)
-        self.style_weight = float(style_weight)
-        self.tv_weight = float(tv_weight)
         self.extra_losses = dict(extra_losses or {})
+        # Weights and targets are variables, so that set_weights, set_styles and set_content
+        # change them without a new trace of a step built on this objective (about a second
+        # per run: the notebook's Run button and every video frame reuse one traced step).
+        self._weights = {name: tf.Variable(0.0, trainable=False) for name in ("content", "style", "tv")}
+        self._style_layer_weights = tf.Variable(tf.zeros(len(self.style_layers)), trainable=False)
+        self.set_weights(content_weight, style_weight, tv_weight, style_layer_weights)
+        self.content_shape = tuple(np.shape(content)[:2])
+        content_features = extractor(tf.constant(content[None], tf.float32))
+        self.content_targets = {
+            name: tf.Variable(content_features[name], trainable=False) for name in self.content_layers
+        }
+        grams = blended_style_grams(extractor, styles, self.style_layers, blend_weights)
+        self.style_targets = {name: tf.Variable(grams[name], trainable=False) for name in self.style_layers}
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """Current weights: ``content``, ``style``, ``tv``, and ``style_layers`` (normalised, one per layer)."""
+        values: dict = {name: float(v.numpy()) for name, v in self._weights.items()}
+        values["style_layers"] = tuple(float(w) for w in self._style_layer_weights.numpy())
+        return values
+
+    def set_weights(
+        self,
+        content_weight: float,
+        style_weight: float,
+        tv_weight: float,
+        style_layer_weights: Sequence[float] | None = None,
+    ) -> None:
+        """Change the weights of the terms (as in the constructor); steps already traced see them."""
         layer_weights = (
             np.ones(len(self.style_layers))
             if style_layer_weights is None
@@ -103,14 +129,19 @@ class StyleObjective:
             )
         if np.any(layer_weights < 0) or layer_weights.sum() <= 0:
             raise OptionError("style layer weights must be >= 0 with a positive sum")
-        self.style_layer_weights = tuple(float(w) for w in layer_weights / layer_weights.sum())
-        self.content_shape = tuple(np.shape(content)[:2])
-        content_features = extractor(tf.constant(content[None], tf.float32))
-        # Variables, so that set_content can swap the content without a new trace of the step.
-        self.content_targets = {
-            name: tf.Variable(content_features[name], trainable=False) for name in self.content_layers
-        }
-        self.style_targets = blended_style_grams(extractor, styles, self.style_layers, blend_weights)
+        for name, value in (("content", content_weight), ("style", style_weight), ("tv", tv_weight)):
+            self._weights[name].assign(float(value))
+        self._style_layer_weights.assign(layer_weights / layer_weights.sum())
+
+    def set_styles(self, styles: Sequence[np.ndarray], blend_weights: Sequence[float] | None = None) -> None:
+        """Make ``styles`` (any sizes), mixed by ``blend_weights``, the style target.
+
+        The Gram matrices' shapes depend only on the layers, so any style images fit a step
+        already traced on this objective.
+        """
+        grams = blended_style_grams(self.extractor, styles, self.style_layers, blend_weights)
+        for name, target in self.style_targets.items():
+            target.assign(grams[name])
 
     def set_content(self, content: np.ndarray) -> None:
         """Make ``content`` (of the same height and width as before) the content target.
@@ -157,20 +188,21 @@ class StyleObjective:
         ``extra_losses`` (for example the temporal loss of video) are added under their names.
         """
         features = self.extractor(images)
+        layer_weights = tf.unstack(self._style_layer_weights)
         content = tf.add_n([content_loss(features[n], self.content_targets[n]) for n in self.content_layers]) / len(
             self.content_layers
         )
         style = tf.add_n(
             [
                 w * style_loss(features[n], self.style_targets[n])
-                for n, w in zip(self.style_layers, self.style_layer_weights, strict=True)
+                for n, w in zip(self.style_layers, layer_weights, strict=True)
             ]
         )
         tv = total_variation_loss(images)
         parts = {
-            "content": self.content_weight * content,
-            "style": self.style_weight * style,
-            "tv": self.tv_weight * tv,
+            "content": self._weights["content"] * content,
+            "style": self._weights["style"] * style,
+            "tv": self._weights["tv"] * tv,
         }
         for name, term in self.extra_losses.items():
             parts[name] = term(images)
