@@ -23,6 +23,7 @@ __version__ = "0.1.0"
 # command line can quiet TensorFlow's start-up logging before TensorFlow loads.
 _EXPORTS = {
     "stylize": "api",
+    "Stylizer": "api",
     "Result": "api",
     "StyleOptions": "options",
     "Progress": "optimize",

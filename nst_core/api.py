@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import io
 import os
 from collections.abc import Sequence
@@ -23,7 +24,7 @@ from . import color, memory, pyramid
 from .errors import OptionError
 from .images import ImageSource, load_image, resize, save_image, to_pil
 from .objective import StyleObjective
-from .optimize import Callback, optimize_image
+from .optimize import Callback, PixelOptimizer
 from .options import StyleOptions
 from .precision import compute_dtype
 from .vgg import VGGFeatures
@@ -112,10 +113,28 @@ def objective_at_scale(
     scale = size / options.size
     content = content if scale == 1 else resize(content, _scaled(content, scale))
     styles = styles if scale == 1 else [resize(s, _scaled(s, scale)) for s in styles]
-    for name, image in [("content", content)] + [("style", s) for s in styles]:
-        extractor.check_fits(image.shape, f"the {name} image is", "raise size or style_scale", " at this size")
+    _check_fits(extractor, content, styles)
     objective = StyleObjective.from_options(extractor, content, styles, options)
     return objective, content.shape[:2]
+
+
+def _check_fits(extractor: VGGFeatures, content: np.ndarray, styles: list[np.ndarray]) -> None:
+    for name, image in [("content", content)] + [("style", s) for s in styles]:
+        extractor.check_fits(image.shape, f"the {name} image is", "raise size or style_scale", " at this size")
+
+
+def _trace_key(options: StyleOptions, content_shape: tuple[int, ...]) -> tuple:
+    """What a traced step depends on; the weights, the images and the start image it does not."""
+    return (
+        tuple(content_shape),
+        tuple(options.content_layers),
+        tuple(options.style_layers),
+        options.pooling,
+        options.precision,
+        options.pyramid_levels,
+        options.pyramid_start_size,
+        tuple(sorted(options.optimizer_settings().items())),
+    )
 
 
 def prepare_images(
@@ -132,6 +151,143 @@ def prepare_images(
             f"{len(sources)} style images need {len(sources)} blend weights, got {len(options.style_blend_weights)}"
         )
     return content_image, [load_image(s, style_size) for s in sources]
+
+
+class Stylizer:
+    """:func:`stylize` that keeps its traced optimisation step from one call to the next.
+
+    Tracing the VGG19 step (a ``tf.function``) costs about a second of Python work per run
+    whatever the device, a large share of a short run on a GPU. A ``Stylizer`` keeps the
+    objective and optimiser of its last single-scale run and reuses them when the next call
+    has the same image size, layers, pooling, precision and optimiser settings; the
+    weights, the style images, the content and the start image may all change. The
+    notebook's app uses one, so every Run after the first starts at once.
+
+    Between calls it holds that run's state (L-BFGS: two image-sized vectors per history
+    pair); :meth:`clear` frees it, and a call with other settings replaces it. One call at
+    a time: it is not thread-safe.
+    """
+
+    def __init__(self) -> None:
+        self._key: tuple | None = None
+        self._optimizer: PixelOptimizer | None = None
+        # The images the kept targets were computed from (arrays of this object's own: load_image copies).
+        self._targets_of: dict[str, Any] = {}
+
+    def clear(self) -> None:
+        """Forget the kept step and free its memory."""
+        if self._optimizer is not None:
+            self._key, self._optimizer, self._targets_of = None, None, {}
+            # A traced step and its optimiser refer to each other: without a collection their
+            # variables (L-BFGS: 2 x history image-sized vectors) would outlive them, unseen
+            # by the memory check that follows.
+            gc.collect()
+
+    def __call__(
+        self,
+        content: ImageSource,
+        style: ImageSource | Sequence[ImageSource],
+        *,
+        options: StyleOptions | None = None,
+        callback: Callback | None = None,
+        callback_every: int = 10,
+        **option_values: Any,
+    ) -> Result:
+        """As :func:`stylize`."""
+        options = options or StyleOptions()
+        if option_values:
+            options = options.replace(**option_values)
+        content_image, style_images = prepare_images(content, style, options)
+        key = _trace_key(options, content_image.shape)
+        if self._key is None or self._key[0] != key:
+            self.clear()  # before the memory check: the kept state is memory this run may need
+        lbfgs_history = memory.check_memory(options, content_image.shape[:2])
+        if options.seed is not None:
+            tf.random.set_seed(options.seed)
+        init = _initial_image(options, content_image, style_images)
+
+        if options.preserve_colors == "histogram":
+            style_images = [color.match_color_histogram(s, content_image) for s in style_images]
+        target_content = content_image
+        if options.preserve_colors == "luminance":
+            target_content = color.grey_rgb(color.luminance(content_image))
+            style_images = [color.match_luminance(s, content_image) for s in style_images]
+            init = color.grey_rgb(color.luminance(init))
+            if callback is not None:
+                user_callback = callback
+
+                def callback(progress):  # show the colour picture, not the grey one optimised
+                    recolour = functools.partial(color.combine_luminance, content=content_image)
+                    return user_callback(dataclasses.replace(progress, finish=recolour))
+
+        settings = {**options.optimizer_settings(), "lbfgs_history": lbfgs_history}
+        sizes = pyramid.pyramid_sizes(options.size, options.pyramid_levels, options.pyramid_start_size)
+        if len(sizes) == 1:
+            optimizer = self._reuse_or_build((key, lbfgs_history), options, target_content, style_images, settings)
+            run = optimizer.run(init, options.steps, callback=callback, callback_every=callback_every)
+        else:
+            extractor = _extractor(options)
+            run = pyramid.optimize_pyramid(
+                lambda size: objective_at_scale(options, extractor, target_content, style_images, size),
+                init,
+                sizes,
+                pyramid.pyramid_steps(options.steps, len(sizes)),
+                callback=callback,
+                callback_every=callback_every,
+                **settings,
+            )
+        image = run.image
+        if options.preserve_colors == "luminance":
+            image = color.combine_luminance(image, content_image)
+        return Result(image=image, history=run.history, seconds=run.seconds, stopped=run.stopped, options=options)
+
+    def _reuse_or_build(
+        self,
+        key: tuple,
+        options: StyleOptions,
+        content: np.ndarray,
+        styles: list[np.ndarray],
+        settings: dict[str, Any],
+    ) -> PixelOptimizer:
+        """The kept optimiser with this call's targets and weights, or a new one kept for next time."""
+        if key == self._key and self._optimizer is not None:
+            objective = self._optimizer.objective
+            _check_fits(objective.extractor, content, styles)
+            objective.set_weights(
+                options.content_weight, options.style_weight, options.tv_weight, options.style_layer_weights
+            )
+            # A slider moved but the images did not: skip the VGG19 passes of the targets
+            # (0.37 s of a 0.43 s overhead per Run at 256 px on CPU).
+            style_images = (list(styles), options.style_blend_weights)
+            if not _same_images(self._targets_of.get("styles"), style_images):
+                objective.set_styles(styles, options.style_blend_weights)
+                self._targets_of["styles"] = style_images
+            if not _same_images(self._targets_of.get("content"), ([content], None)):
+                objective.set_content(content)
+                self._targets_of["content"] = ([content], None)
+            return self._optimizer
+        self.clear()
+        objective, _ = objective_at_scale(options, _extractor(options), content, styles, options.size)
+        self._optimizer = PixelOptimizer(objective, content.shape, **settings)
+        self._key = key
+        self._targets_of = {
+            "styles": (list(styles), options.style_blend_weights),
+            "content": ([content], None),
+        }
+        return self._optimizer
+
+
+def _same_images(kept: tuple | None, new: tuple) -> bool:
+    """Whether (images, blend weights) ``new`` equal ``kept``, pixel for pixel."""
+    if kept is None or len(kept[0]) != len(new[0]) or kept[1] != new[1]:
+        return False
+    return all(a.shape == b.shape and np.array_equal(a, b) for a, b in zip(kept[0], new[0], strict=True))
+
+
+def _extractor(options: StyleOptions) -> VGGFeatures:
+    return VGGFeatures(
+        options.content_layers + options.style_layers, pooling=options.pooling, dtype=compute_dtype(options.precision)
+    )
 
 
 def stylize(
@@ -159,59 +315,10 @@ def stylize(
 
     Raises:
         ImageError: an image cannot be read; OptionError: an option is out of range.
+
+    Each call traces its step anew; for many runs in a row (sliders, a parameter sweep)
+    one :class:`Stylizer` saves that.
     """
-    options = options or StyleOptions()
-    if option_values:
-        options = options.replace(**option_values)
-    content_image, style_images = prepare_images(content, style, options)
-    lbfgs_history = memory.check_memory(options, content_image.shape[:2])
-    if options.seed is not None:
-        tf.random.set_seed(options.seed)
-    init = _initial_image(options, content_image, style_images)
-
-    if options.preserve_colors == "histogram":
-        style_images = [color.match_color_histogram(s, content_image) for s in style_images]
-    target_content = content_image
-    if options.preserve_colors == "luminance":
-        target_content = color.grey_rgb(color.luminance(content_image))
-        style_images = [color.match_luminance(s, content_image) for s in style_images]
-        init = color.grey_rgb(color.luminance(init))
-        if callback is not None:
-            user_callback = callback
-
-            def callback(progress):  # show the colour picture, not the grey one optimised
-                recolour = functools.partial(color.combine_luminance, content=content_image)
-                return user_callback(dataclasses.replace(progress, finish=recolour))
-
-    extractor = VGGFeatures(
-        options.content_layers + options.style_layers, pooling=options.pooling, dtype=compute_dtype(options.precision)
+    return Stylizer()(
+        content, style, options=options, callback=callback, callback_every=callback_every, **option_values
     )
-
-    def make_objective(size: int) -> tuple[StyleObjective, tuple[int, int]]:
-        return objective_at_scale(options, extractor, target_content, style_images, size)
-
-    settings = {**options.optimizer_settings(), "lbfgs_history": lbfgs_history}
-    sizes = pyramid.pyramid_sizes(options.size, options.pyramid_levels, options.pyramid_start_size)
-    if len(sizes) == 1:
-        run = optimize_image(
-            make_objective(options.size)[0],
-            init,
-            options.steps,
-            callback=callback,
-            callback_every=callback_every,
-            **settings,
-        )
-    else:
-        run = pyramid.optimize_pyramid(
-            make_objective,
-            init,
-            sizes,
-            pyramid.pyramid_steps(options.steps, len(sizes)),
-            callback=callback,
-            callback_every=callback_every,
-            **settings,
-        )
-    image = run.image
-    if options.preserve_colors == "luminance":
-        image = color.combine_luminance(image, content_image)
-    return Result(image=image, history=run.history, seconds=run.seconds, stopped=run.stopped, options=options)

@@ -166,7 +166,8 @@ class StyleApp:
     """The style-transfer app shown by the notebooks.
 
     Args:
-        stylize: the function called on Run (default :func:`nst_core.stylize`), as
+        stylize: the function called on Run (default: a :class:`nst_core.Stylizer`, which
+            keeps its traced step from one Run to the next), as
             ``stylize(content, style, options=StyleOptions, callback=..., callback_every=...)``.
         options: starting values of the controls (default ``StyleOptions()``); fields without
             a control (layers, seed, learning rate...) are passed through unchanged.
@@ -187,7 +188,9 @@ class StyleApp:
         save_path: str = "stylized.png",
     ):
         if stylize is None:
-            from .api import stylize
+            from .api import Stylizer
+
+            stylize = Stylizer()
         self.stylize = stylize
         self.base_options = options or StyleOptions()
         self.callback_every = callback_every

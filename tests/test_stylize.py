@@ -1,5 +1,7 @@
 """What a user of ``stylize`` relies on, at 64-96 px with the real VGG19 weights."""
 
+import weakref
+
 import numpy as np
 import pytest
 
@@ -141,3 +143,54 @@ def test_bad_options_are_refused_before_any_work(options, message):
 def test_too_thin_images_are_refused_clearly():
     with pytest.raises(OptionError, match="at least 16 px"):
         nst_core.stylize(np.zeros((20, 400, 3)), STYLE, size=200, steps=1)
+
+
+def _same_run(kept, fresh):
+    np.testing.assert_allclose(kept.history["total"], fresh.history["total"], rtol=1e-5)
+    np.testing.assert_allclose(kept.image, fresh.image, atol=1e-5)
+
+
+def test_a_stylizer_reuses_its_step_and_matches_fresh_runs():
+    """The notebook's Run button: new weights, styles, content and start, one traced step."""
+    stylizer = nst_core.Stylizer()
+    first = stylizer(CONTENT, STYLE, **SMALL)
+    _same_run(first, nst_core.stylize(CONTENT, STYLE, **SMALL))
+    # only a weight moves: the targets are kept, the result is still that of a fresh run
+    _same_run(
+        stylizer(CONTENT, STYLE, style_weight=0.1, **SMALL), nst_core.stylize(CONTENT, STYLE, style_weight=0.1, **SMALL)
+    )
+    changed = {
+        "style_weight": 0.3,
+        "content_weight": 2e3,
+        "tv_weight": 1e3,
+        "style_layer_weights": (1, 2, 3, 4, 5),
+        "style_blend_weights": (1, 2),
+        "preserve_colors": "luminance",
+        "init": "noise",
+        "seed": 3,
+    }
+    mirrored = nst_core.load_image(CONTENT, 64)[:, ::-1]  # another photo of the same size
+    kept = stylizer(mirrored, [STYLE, STYLE_2], **changed, **SMALL)
+    _same_run(kept, nst_core.stylize(mirrored, [STYLE, STYLE_2], **changed, **SMALL))
+    assert stylizer._optimizer._runner.step.experimental_get_tracing_count() == 1
+    # and back: nothing of the second run's targets or weights is left over
+    _same_run(stylizer(CONTENT, STYLE, **SMALL), first)
+
+
+@pytest.mark.parametrize("change", [{"size": 72}, {"optimizer": "adam"}, {"style_layers": ("block1_conv1",)}])
+def test_a_stylizer_starts_anew_when_the_step_would_differ(change):
+    stylizer = nst_core.Stylizer()
+    stylizer(CONTENT, STYLE, **SMALL)
+    before = weakref.ref(stylizer._optimizer._runner.s)  # the L-BFGS pairs: most of the state
+    options = {**SMALL, **change}
+    result = stylizer(CONTENT, STYLE, **options)
+    assert before() is None, "the previous run's state is still in memory"
+    _same_run(result, nst_core.stylize(CONTENT, STYLE, **options))
+
+
+def test_a_stylizer_refuses_a_bad_style_and_still_works():
+    stylizer = nst_core.Stylizer()
+    stylizer(CONTENT, STYLE, **SMALL)
+    with pytest.raises(OptionError, match="style image is"):
+        stylizer(CONTENT, np.zeros((20, 400, 3)), **SMALL)
+    _same_run(stylizer(CONTENT, STYLE_2, **SMALL), nst_core.stylize(CONTENT, STYLE_2, **SMALL))
