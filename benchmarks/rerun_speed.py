@@ -1,0 +1,89 @@
+"""What a notebook Run costs beyond its optimisation steps: ``stylize`` against one ``Stylizer``.
+
+    python -m benchmarks.rerun_speed [--size 256 --steps 10 --runs 4]
+
+Imitates a user who moves the style-weight slider and presses Run again: ``--runs`` runs
+with a new style weight each, first with a fresh :func:`nst_core.stylize` per run (which
+traces its step every time), then with one :class:`nst_core.Stylizer` (after one run that
+traces it). Wall time per run includes loading the images and computing the targets. The
+cost of one step is measured apart as the difference between runs of 2N and N steps, so
+tracing cancels out; the overhead is a run's wall time minus N steps, work a GPU does not
+speed up, so there it is a larger share of a run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from .common import CONTENT, STYLE, in_fresh_process, machine, machine_note, markdown_table, write_results
+
+
+def measure(size: int, steps: int, runs: int) -> dict:
+    """Seconds per step, and per run with a fresh ``stylize`` and with one ``Stylizer``, in this process."""
+    import nst_core
+    from nst_core.optimize import optimize_image
+
+    from .common import objective_at
+
+    content, objective = objective_at(size)
+    optimize_image(objective, content, 2)  # warm-up: first use of the kernels
+    short = optimize_image(objective, content, steps).seconds
+    long = optimize_image(objective, content, 2 * steps).seconds
+    step_seconds = (long - short) / steps
+    weights = [1e-2 * 2**k for k in range(runs)]
+
+    def seconds_per_run(stylize) -> float:
+        times = []
+        for weight in weights:
+            start = time.perf_counter()
+            stylize(str(CONTENT), str(STYLE), size=size, steps=steps, style_weight=weight)
+            times.append(time.perf_counter() - start)
+        return float(np.mean(times))
+
+    fresh = seconds_per_run(nst_core.stylize)
+    stylizer = nst_core.Stylizer()
+    stylizer(str(CONTENT), str(STYLE), size=size, steps=steps)  # the first Run traces
+    kept = seconds_per_run(stylizer)
+    return {
+        "shape": list(content.shape[:2]),
+        "step_seconds": step_seconds,
+        "fresh_seconds": fresh,
+        "kept_seconds": kept,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=256, help="longest side of the result in pixels (default 256)")
+    parser.add_argument("--steps", type=int, default=10, help="steps per run (default 10)")
+    parser.add_argument("--runs", type=int, default=4, help="runs timed each way (default 4)")
+    parser.add_argument("--name", default=None, help="results file name (default rerun_speed_SIZE)")
+    args = parser.parse_args(argv)
+    info = machine()
+    r = in_fresh_process(measure, args.size, args.steps, args.runs)
+    info["load_average_end"] = machine()["load_average"]
+    steps_seconds = args.steps * r["step_seconds"]
+    rows = [
+        [label, f"{seconds:.2f}", f"{steps_seconds:.2f}", f"{seconds - steps_seconds:.2f}"]
+        for label, seconds in [
+            ("`nst_core.stylize` each run", r["fresh_seconds"]),
+            ("one `nst_core.Stylizer` (the notebook)", r["kept_seconds"]),
+        ]
+    ]
+    header = ["each Run with", "s per run", f"s of its {args.steps} steps", "overhead s per run"]
+    table = markdown_table(header, rows)
+    note = (
+        f"`python -m benchmarks.rerun_speed --size {args.size} --steps {args.steps} --runs {args.runs}`;"
+        f" {r['shape'][1]}x{r['shape'][0]} px, {r['step_seconds']:.3f} s per step, mean of {args.runs} runs;"
+        f" {machine_note(info)}"
+    )
+    print(table + note)
+    write_results(args.name or f"rerun_speed_{args.size}", {"args": vars(args), "machine": info, **r}, table, note)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
