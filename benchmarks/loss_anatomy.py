@@ -49,11 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     def parts(objective, image: np.ndarray) -> dict[str, float]:
         images = tf.constant(image[None], tf.float32)
         features = extractor(images)
+        weights = objective.weights
         out = {
-            f"style {name}": objective.style_weight
-            * w
-            * float(style_loss(features[name], objective.style_targets[name]))
-            for name, w in zip(objective.style_layers, objective.style_layer_weights, strict=True)
+            f"style {name}": weights["style"] * w * float(style_loss(features[name], objective.style_targets[name]))
+            for name, w in zip(objective.style_layers, weights["style_layers"], strict=True)
         }
         losses = objective(images)
         out.update(content=float(losses["content"]), tv=float(losses["tv"]), total=float(losses["total"]))

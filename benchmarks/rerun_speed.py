@@ -3,12 +3,13 @@
     python -m benchmarks.rerun_speed [--size 256 --steps 10 --runs 4]
 
 Imitates a user who moves the style-weight slider and presses Run again: ``--runs`` runs
-with a new style weight each, first with a fresh :func:`nst_core.stylize` per run (which
-traces its step every time), then with one :class:`nst_core.Stylizer` (after one run that
-traces it). Wall time per run includes loading the images and computing the targets. The
-cost of one step is measured apart as the difference between runs of 2N and N steps, so
-tracing cancels out; the overhead is a run's wall time minus N steps, work a GPU does not
-speed up, so there it is a larger share of a run.
+with a new style weight each, with a fresh :func:`nst_core.stylize` per run (which traces
+its step every time) and with one :class:`nst_core.Stylizer` (after one run that traces
+it), alternately. Wall time per run includes loading the images, and computing the targets
+where the run does (a fresh ``stylize`` always; a ``Stylizer`` only for new images). The cost
+of one step is measured apart as the difference between runs of 2N and N steps, so tracing
+cancels out; the overhead is a run's wall time minus N steps, work a GPU does not speed up,
+so there it is a larger share of a run.
 """
 
 from __future__ import annotations
@@ -33,20 +34,15 @@ def measure(size: int, steps: int, runs: int) -> dict:
     short = optimize_image(objective, content, steps).seconds
     long = optimize_image(objective, content, 2 * steps).seconds
     step_seconds = (long - short) / steps
-    weights = [1e-2 * 2**k for k in range(runs)]
-
-    def seconds_per_run(stylize) -> float:
-        times = []
-        for weight in weights:
-            start = time.perf_counter()
-            stylize(str(CONTENT), str(STYLE), size=size, steps=steps, style_weight=weight)
-            times.append(time.perf_counter() - start)
-        return float(np.mean(times))
-
-    fresh = seconds_per_run(nst_core.stylize)
     stylizer = nst_core.Stylizer()
     stylizer(str(CONTENT), str(STYLE), size=size, steps=steps)  # the first Run traces
-    kept = seconds_per_run(stylizer)
+    seconds: dict[str, list[float]] = {"fresh": [], "kept": []}
+    for k in range(runs):  # alternated, so a change in the machine's load hits both alike
+        for name, stylize in (("fresh", nst_core.stylize), ("kept", stylizer)):
+            start = time.perf_counter()
+            stylize(str(CONTENT), str(STYLE), size=size, steps=steps, style_weight=1e-2 * 2**k)
+            seconds[name].append(time.perf_counter() - start)
+    fresh, kept = float(np.mean(seconds["fresh"])), float(np.mean(seconds["kept"]))
     return {
         "shape": list(content.shape[:2]),
         "step_seconds": step_seconds,

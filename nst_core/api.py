@@ -123,8 +123,11 @@ def _check_fits(extractor: VGGFeatures, content: np.ndarray, styles: list[np.nda
         extractor.check_fits(image.shape, f"the {name} image is", "raise size or style_scale", " at this size")
 
 
-def _trace_key(options: StyleOptions, content_shape: tuple[int, ...]) -> tuple:
-    """What a traced step depends on; the weights, the images and the start image it does not."""
+def _step_key(options: StyleOptions, content_shape: tuple[int, ...]) -> tuple:
+    """The options a kept step is built for: a call that differs in one needs a new step.
+
+    The weights, the images, the start image and the number of steps are not among them.
+    """
     return (
         tuple(content_shape),
         tuple(options.content_layers),
@@ -164,20 +167,25 @@ class Stylizer:
     notebook's app uses one, so every Run after the first starts at once.
 
     Between calls it holds that run's state (L-BFGS: two image-sized vectors per history
-    pair); :meth:`clear` frees it, and a call with other settings replaces it. One call at
-    a time: it is not thread-safe.
+    pair); :meth:`clear` frees it, and so does a call with other settings (which keeps its
+    own, unless it is a pyramid run: those are not kept). A call with the kept settings is
+    not checked for memory again, as the same run fitted before. One call at a time: it is
+    not thread-safe.
     """
 
     def __init__(self) -> None:
         self._key: tuple | None = None
         self._optimizer: PixelOptimizer | None = None
-        # The images the kept targets were computed from (arrays of this object's own: load_image copies).
-        self._targets_of: dict[str, Any] = {}
+        self._lbfgs_history = 0  # the L-BFGS pairs the memory check allowed the kept step
+        # The images the kept targets were computed from (arrays of this object's own:
+        # load_image copies), or None when the targets are not known to match any.
+        self._content: np.ndarray | None = None
+        self._styles: tuple[list[np.ndarray], tuple[float, ...] | None] | None = None
 
     def clear(self) -> None:
         """Forget the kept step and free its memory."""
         if self._optimizer is not None:
-            self._key, self._optimizer, self._targets_of = None, None, {}
+            self._key, self._optimizer, self._content, self._styles = None, None, None, None
             # A traced step and its optimiser refer to each other: without a collection their
             # variables (L-BFGS: 2 x history image-sized vectors) would outlive them, unseen
             # by the memory check that follows.
@@ -198,10 +206,14 @@ class Stylizer:
         if option_values:
             options = options.replace(**option_values)
         content_image, style_images = prepare_images(content, style, options)
-        key = _trace_key(options, content_image.shape)
-        if self._key is None or self._key[0] != key:
+        key = _step_key(options, content_image.shape)
+        if key == self._key:
+            # The same run fitted before, and its state is already allocated (free memory
+            # now excludes it, so checking again would count it twice).
+            lbfgs_history = self._lbfgs_history
+        else:
             self.clear()  # before the memory check: the kept state is memory this run may need
-        lbfgs_history = memory.check_memory(options, content_image.shape[:2])
+            lbfgs_history = memory.check_memory(options, content_image.shape[:2])
         if options.seed is not None:
             tf.random.set_seed(options.seed)
         init = _initial_image(options, content_image, style_images)
@@ -223,7 +235,7 @@ class Stylizer:
         settings = {**options.optimizer_settings(), "lbfgs_history": lbfgs_history}
         sizes = pyramid.pyramid_sizes(options.size, options.pyramid_levels, options.pyramid_start_size)
         if len(sizes) == 1:
-            optimizer = self._reuse_or_build((key, lbfgs_history), options, target_content, style_images, settings)
+            optimizer = self._reuse_or_build(key, options, target_content, style_images, settings)
             run = optimizer.run(init, options.steps, callback=callback, callback_every=callback_every)
         else:
             extractor = _extractor(options)
@@ -257,31 +269,31 @@ class Stylizer:
                 options.content_weight, options.style_weight, options.tv_weight, options.style_layer_weights
             )
             # A slider moved but the images did not: skip the VGG19 passes of the targets
-            # (0.37 s of a 0.43 s overhead per Run at 256 px on CPU).
-            style_images = (list(styles), options.style_blend_weights)
-            if not _same_images(self._targets_of.get("styles"), style_images):
+            # (0.37 s of a 0.43 s overhead per Run at 256 px on CPU). The record is dropped
+            # first, so targets half-written by an interrupt are never taken as matching.
+            if self._styles is None or not _same_styles(self._styles, (styles, options.style_blend_weights)):
+                self._styles = None
                 objective.set_styles(styles, options.style_blend_weights)
-                self._targets_of["styles"] = style_images
-            if not _same_images(self._targets_of.get("content"), ([content], None)):
+            if self._content is None or not np.array_equal(self._content, content):
+                self._content = None
                 objective.set_content(content)
-                self._targets_of["content"] = ([content], None)
-            return self._optimizer
-        self.clear()
-        objective, _ = objective_at_scale(options, _extractor(options), content, styles, options.size)
-        self._optimizer = PixelOptimizer(objective, content.shape, **settings)
-        self._key = key
-        self._targets_of = {
-            "styles": (list(styles), options.style_blend_weights),
-            "content": ([content], None),
-        }
+        else:
+            self.clear()
+            objective, _ = objective_at_scale(options, _extractor(options), content, styles, options.size)
+            self._optimizer = PixelOptimizer(objective, content.shape, **settings)
+            self._key, self._lbfgs_history = key, settings["lbfgs_history"]
+        self._styles, self._content = (list(styles), options.style_blend_weights), content
         return self._optimizer
 
 
-def _same_images(kept: tuple | None, new: tuple) -> bool:
-    """Whether (images, blend weights) ``new`` equal ``kept``, pixel for pixel."""
-    if kept is None or len(kept[0]) != len(new[0]) or kept[1] != new[1]:
+def _same_styles(
+    kept: tuple[list[np.ndarray], tuple[float, ...] | None], new: tuple[list[np.ndarray], tuple[float, ...] | None]
+) -> bool:
+    """Whether two (style images, blend weights) are equal, pixel for pixel."""
+    (kept_images, kept_blend), (new_images, new_blend) = kept, new
+    if kept_blend != new_blend or len(kept_images) != len(new_images):
         return False
-    return all(a.shape == b.shape and np.array_equal(a, b) for a, b in zip(kept[0], new[0], strict=True))
+    return all(a.shape == b.shape and np.array_equal(a, b) for a, b in zip(kept_images, new_images, strict=True))
 
 
 def _extractor(options: StyleOptions) -> VGGFeatures:

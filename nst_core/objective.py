@@ -68,6 +68,9 @@ class StyleObjective:
             normalised to sum to 1, so ``style_weight`` keeps its meaning.
         blend_weights: relative weight of each style image.
         extra_losses: further weighted terms, ``name -> f(images) -> scalar``, added to the total.
+
+    :meth:`set_weights`, :meth:`set_styles` and :meth:`set_content` change it in place, so an
+    optimiser step traced on it serves the next run too (see :class:`nst_core.api.Stylizer`).
     """
 
     def __init__(
@@ -103,9 +106,9 @@ class StyleObjective:
         self.style_targets = {name: tf.Variable(grams[name], trainable=False) for name in self.style_layers}
 
     @property
-    def weights(self) -> dict[str, float]:
+    def weights(self) -> dict[str, float | tuple[float, ...]]:
         """Current weights: ``content``, ``style``, ``tv``, and ``style_layers`` (normalised, one per layer)."""
-        values: dict = {name: float(v.numpy()) for name, v in self._weights.items()}
+        values: dict[str, float | tuple[float, ...]] = {name: float(v.numpy()) for name, v in self._weights.items()}
         values["style_layers"] = tuple(float(w) for w in self._style_layer_weights.numpy())
         return values
 

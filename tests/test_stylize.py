@@ -177,7 +177,18 @@ def test_a_stylizer_reuses_its_step_and_matches_fresh_runs():
     _same_run(stylizer(CONTENT, STYLE, **SMALL), first)
 
 
-@pytest.mark.parametrize("change", [{"size": 72}, {"optimizer": "adam"}, {"style_layers": ("block1_conv1",)}])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"size": 72},
+        {"optimizer": "adam"},
+        {"learning_rate": 0.5},
+        {"pooling": "avg"},
+        {"style_layers": ("block1_conv1",)},
+        {"content_layers": ("block3_conv2",)},
+        {"precision": "mixed"},
+    ],
+)
 def test_a_stylizer_starts_anew_when_the_step_would_differ(change):
     stylizer = nst_core.Stylizer()
     stylizer(CONTENT, STYLE, **SMALL)
@@ -194,3 +205,40 @@ def test_a_stylizer_refuses_a_bad_style_and_still_works():
     with pytest.raises(OptionError, match="style image is"):
         stylizer(CONTENT, np.zeros((20, 400, 3)), **SMALL)
     _same_run(stylizer(CONTENT, STYLE_2, **SMALL), nst_core.stylize(CONTENT, STYLE_2, **SMALL))
+
+
+def test_a_stylizer_checks_memory_for_a_new_step_only_with_the_old_one_freed(monkeypatch):
+    from nst_core import api
+
+    stylizer = nst_core.Stylizer()
+    checked = []
+
+    def check_memory(options, height_width):
+        checked.append(stylizer._optimizer is None)
+        return options.lbfgs_history
+
+    monkeypatch.setattr(api.memory, "check_memory", check_memory)
+    stylizer(CONTENT, STYLE, **SMALL)
+    stylizer(CONTENT, STYLE, style_weight=0.1, **SMALL)  # kept: it fitted, its state is allocated
+    stylizer(CONTENT, STYLE, **{**SMALL, "size": 72})
+    assert checked == [True, True]
+
+
+def test_a_stylizer_computes_targets_only_for_new_images(monkeypatch):
+    from nst_core.objective import StyleObjective
+
+    passes = []
+    for method in ("set_styles", "set_content"):
+        original = getattr(StyleObjective, method)
+
+        def spy(self, *args, _original=original, _name=method, **kwargs):
+            passes.append(_name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(StyleObjective, method, spy)
+    stylizer = nst_core.Stylizer()
+    stylizer(CONTENT, STYLE, **SMALL)
+    stylizer(CONTENT, STYLE, style_weight=0.1, tv_weight=10.0, **SMALL)
+    assert passes == []
+    stylizer(CONTENT, STYLE_2, **SMALL)
+    assert passes == ["set_styles"]
