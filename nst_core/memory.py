@@ -1,11 +1,12 @@
 """Estimate the peak memory of a run before starting it, and refuse or fall back in time.
 
 An out-of-memory crash halfway through a long run loses the work and, on a GPU, often the
-whole session. The estimate counts what dominates: the VGG19 weights, the activations of
-every layer up to the deepest one used (kept by the forward pass for the backward pass,
-plus gradients of the same size), and the optimiser's state (L-BFGS keeps two image-sized
-vectors per history pair). The activation factor was calibrated against the resident
-memory measured by ``python -m benchmarks.scaling`` on CPU.
+whole session. The estimate counts what a run adds to a process that has TensorFlow
+loaded: the VGG19 weights, the activations of every layer up to the deepest one used
+(kept by the forward pass for the backward pass, plus gradients of the same size), and the
+optimiser's state (L-BFGS keeps two image-sized vectors per history pair). The activation
+factors were calibrated against the resident memory a run adds, measured by
+``python -m benchmarks.scaling`` on CPU.
 """
 
 from __future__ import annotations
@@ -15,20 +16,24 @@ import warnings
 from collections.abc import Sequence
 
 from .errors import OptionError
+from .precision import compute_dtype
 from .vgg import VGG19_LAYERS
 
 #: Parameters of the VGG19 trunk (the full notop model is loaded: 20.0 million floats).
 _VGG19_PARAMS = 20_024_384
 #: Channels of the convolutions of each VGG19 block.
 _CHANNELS = {"block1": 64, "block2": 128, "block3": 256, "block4": 512, "block5": 512}
-#: Activation memory held at the peak, in multiples of the forward activations (forward
-#: activations, their gradients, the convolution work space, and what the allocator keeps):
-#: calibrated on the peak RSS after 20-25 L-BFGS steps (512 px: 3.2 GB, 1024 px: 9.0 GB). The
-#: resident memory keeps growing over the first steps of a run (1.8 GB after 3 steps at
-#: 512 px), so a factor fitted on a few steps (about 3) under-estimates a real run by 2x.
-ACTIVATION_FACTOR = 8.0
-#: Memory of the runtime itself (TensorFlow, Python, VGG19 loaded, the images), in bytes.
-BASE_BYTES = 850 * 2**20
+#: Activation memory held at the peak, in bytes per activation (the forward activations,
+#: their gradients, the convolution work space and what the allocator keeps), by the
+#: number type VGG19 computes in. Fitted, with :data:`BASE_BYTES`, to the resident memory
+#: 22-step L-BFGS runs added at 512 and 1024 px on CPU (float32: 1122-1142 and 3302-3385 MB,
+#: 2.7 floats per activation; bfloat16: 758-771 and 2530-2812 MB), rounded up: 16-bit
+#: activations save less than half, as the losses and the Gram matrices stay float32.
+#: Resident memory stops growing after about 10 steps (512 px: flat from step 10 to 90).
+ACTIVATION_BYTES = {"float32": 12, "bfloat16": 10, "float16": 10}
+#: What a run adds besides the weights, activations and state (the allocator's pools, the
+#: traced step, the targets), in bytes.
+BASE_BYTES = 300 * 2**20
 #: Fewest L-BFGS pairs a fallback goes down to; below that L-BFGS is hardly quasi-Newton.
 MIN_LBFGS_HISTORY = 5
 
@@ -50,16 +55,18 @@ def estimate_peak_bytes(
     optimizer: str = "lbfgs",
     lbfgs_history: int = 20,
     layers: Sequence[str] = ("block5_conv1",),
+    compute_dtype: str = "float32",
 ) -> int:
-    """Approximate peak memory of one run at ``height`` x ``width`` pixels, in bytes.
+    """Approximate memory one run at ``height`` x ``width`` pixels adds at its peak, in bytes.
 
-    ``layers`` are the VGG19 layers the losses read (only the deepest matters).
+    ``layers`` are the VGG19 layers the losses read (only the deepest matters);
+    ``compute_dtype`` is the number type VGG19 computes in (``nst_core.precision``).
     """
     pixels = height * width * 3
-    activations = ACTIVATION_FACTOR * _activation_floats(height, width, layers)
+    activations = ACTIVATION_BYTES[compute_dtype] * _activation_floats(height, width, layers)
     # L-BFGS: s and y per pair, plus previous image, gradient, direction and temporaries.
     state = (2 * lbfgs_history + 6) * pixels if optimizer == "lbfgs" else 4 * pixels
-    return int(BASE_BYTES + 4 * (_VGG19_PARAMS + activations + state + 4 * pixels))
+    return int(BASE_BYTES + activations + 4 * (_VGG19_PARAMS + state + 4 * pixels))
 
 
 def available_bytes() -> int | None:
@@ -92,9 +99,10 @@ def check_memory(options, height_width: tuple[int, int], available: int | None =
     layers = tuple(options.content_layers) + tuple(options.style_layers)
     height, width = height_width
     history = options.lbfgs_history
+    dtype = compute_dtype(options.precision)
 
     def need(pairs: int) -> int:
-        return estimate_peak_bytes(height, width, options.optimizer, pairs, layers)
+        return estimate_peak_bytes(height, width, options.optimizer, pairs, layers, dtype)
 
     if available is None or need(history) <= available:
         return history
@@ -116,6 +124,7 @@ def check_memory(options, height_width: tuple[int, int], available: int | None =
             options.optimizer,
             min(history, MIN_LBFGS_HISTORY),
             layers,
+            dtype,
         )
         > available
     ):

@@ -19,6 +19,12 @@ def test_estimate_grows_with_size_and_history():
     assert estimate_peak_bytes(512, 512, optimizer="adam") < estimate_peak_bytes(512, 512, optimizer="lbfgs")
 
 
+def test_sixteen_bit_activations_need_less_memory():
+    full, half = estimate_peak_bytes(1024, 1024), estimate_peak_bytes(1024, 1024, compute_dtype="bfloat16")
+    assert half < full
+    assert estimate_peak_bytes(1024, 1024, compute_dtype="float16") == half
+
+
 def test_enough_memory_keeps_the_history():
     options = StyleOptions(size=256)
     assert check_memory(options, (192, 256), available=64 * 2**30) == options.lbfgs_history
@@ -31,6 +37,18 @@ def test_tight_memory_falls_back_to_fewer_lbfgs_pairs():
     with pytest.warns(UserWarning, match="using 10 pairs"):
         assert check_memory(options, (768, 1024), available=available) == 10
     assert MIN_LBFGS_HISTORY <= 10
+
+
+def test_mixed_precision_is_checked_with_its_smaller_activations(monkeypatch):
+    from nst_core import memory
+
+    monkeypatch.setattr(memory, "compute_dtype", lambda precision: "bfloat16" if precision == "mixed" else "float32")
+    options = StyleOptions(size=1024)
+    layers = options.content_layers + options.style_layers
+    available = estimate_peak_bytes(768, 1024, "lbfgs", 20, layers, "bfloat16")
+    assert check_memory(options.replace(precision="mixed"), (768, 1024), available=available) == 20
+    with pytest.raises(OptionError, match="size 1024 needs"):
+        check_memory(options, (768, 1024), available=available)
 
 
 def test_too_little_memory_is_refused_with_the_size_that_fits():
