@@ -48,7 +48,7 @@ def measure(size: int, steps: int, jit_compile: bool, precision: str = "float32"
         "peak_rss_mb": peak_rss_bytes() / 2**20,
         "added_mb": (peak_rss_bytes() - before) / 2**20,
         "estimate_mb": estimate_peak_bytes(
-            height, width, "lbfgs", options.lbfgs_history, layers, compute_dtype(precision)
+            height, width, "lbfgs", options.lbfgs_history, layers, compute_dtype(precision), jit_compile
         )
         / 2**20,
     }

@@ -25,6 +25,15 @@ def test_sixteen_bit_activations_need_less_memory():
     assert estimate_peak_bytes(1024, 1024, compute_dtype="float16") == half
 
 
+def test_xla_is_estimated_to_need_more_memory():
+    assert estimate_peak_bytes(512, 512, jit_compile=True) > estimate_peak_bytes(512, 512)
+    options = StyleOptions(size=512)
+    available = estimate_peak_bytes(384, 512, "lbfgs", 20, options.content_layers + options.style_layers)
+    assert check_memory(options, (384, 512), available=available) == 20
+    with pytest.raises(OptionError, match="size 512 needs"):
+        check_memory(options.replace(jit_compile=True), (384, 512), available=available)
+
+
 def test_enough_memory_keeps_the_history():
     options = StyleOptions(size=256)
     assert check_memory(options, (192, 256), available=64 * 2**30) == options.lbfgs_history
