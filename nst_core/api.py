@@ -38,7 +38,8 @@ class Result:
         image: float RGB (height, width, 3) in [0, 1]: the best image of the run.
         history: loss parts per step: ``history["total"][k]`` and likewise
             ``"content"``, ``"style"``, ``"tv"`` (already weighted).
-        seconds: wall time of the optimisation, in seconds (excluding loading).
+        seconds: wall time of the optimisation, in seconds (excluding loading; including
+            tracing the step, about a second, unless a :class:`Stylizer` reused it).
         stopped: None if every step ran, ``"interrupted"`` (Ctrl-C) or ``"callback"``.
         options: the :class:`StyleOptions` used.
     """
@@ -162,8 +163,9 @@ class Stylizer:
     Tracing the VGG19 step (a ``tf.function``) costs about a second of Python work per run
     whatever the device, a large share of a short run on a GPU. A ``Stylizer`` keeps the
     objective and optimiser of its last single-scale run and reuses them when the next call
-    has the same image size, layers, pooling, precision and optimiser settings; the
-    weights, the style images, the content and the start image may all change. The
+    has the same image shape (height and width in pixels), layers, pooling, precision and
+    optimiser settings; the weights, the style images, the content and the start image may
+    all change. The
     notebook's app uses one, so every Run after the first starts at once.
 
     Between calls it holds that run's state (L-BFGS: two image-sized vectors per history
