@@ -27,12 +27,12 @@ _CHANNELS = {"block1": 64, "block2": 128, "block3": 256, "block4": 512, "block5"
 #: their gradients, the convolution work space and what the allocator keeps), by the
 #: number type VGG19 computes in. Fitted, with :data:`BASE_BYTES`, to the resident memory
 #: 22-step L-BFGS runs added at 512 and 1024 px on CPU (float32: 1122-1142 and 3302-3385 MB,
-#: 2.7 floats per activation; bfloat16: 758-771 and 2530-2812 MB), rounded up: 16-bit
+#: 2.7 floats per activation; bfloat16: 758-774 and 2530-2812 MB), rounded up: 16-bit
 #: activations save less than half, as the losses and the Gram matrices stay float32.
 #: Resident memory stops growing after about 10 steps (512 px: flat from step 10 to 90).
 ACTIVATION_BYTES = {"float32": 12, "bfloat16": 10, "float16": 10}
-#: XLA (``jit_compile``) keeps more activation memory: a 22-step float32 run added 678 MB
-#: instead of 427 at 256 px, and 1609 instead of 1087 at 512 px.
+#: XLA (``jit_compile``) keeps more activation memory: 22-step float32 runs added 678-696 MB
+#: instead of 395-427 at 256 px, and 1593-1609 instead of 1087-1105 at 512 px.
 XLA_ACTIVATION_FACTOR = 1.7
 #: What a run adds besides the weights, activations and state (the allocator's pools, the
 #: traced step, the targets), in bytes.

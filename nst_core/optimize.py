@@ -238,7 +238,7 @@ class _LBFGS:
             direction = -g * free
         # After a backtrack, quasi-Newton steps start from the step that worked and double back
         # toward the full step (as a trust region grows), instead of overshooting again at once
-        # (with a 30x too long learning rate at 64 px, 16 instead of 36 of 60 evaluations were
+        # (with a 30x too long learning rate at 64 px, 18 instead of 36 of 60 evaluations are
         # wasted). A step without curvature pairs (the first, or after a restart) moves the
         # pixel that changes most by FIRST_STEP_PIXELS. torch's 1 / |g|_1 scaling moved it by
         # 2.7e-4 at 128 px (less at larger sizes): at style weights of 1 and above the float32
