@@ -248,7 +248,8 @@ class _LBFGS:
         step = tf.where(
             self.count > 0,
             cap,
-            FIRST_STEP_PIXELS / (tf.reduce_max(tf.abs(direction)) + 1e-30) * self.learning_rate,
+            # 0 when every pixel is held at a bound: nothing can move (and no inf * 0 = NaN).
+            tf.math.divide_no_nan(FIRST_STEP_PIXELS * self.learning_rate, tf.reduce_max(tf.abs(direction))),
         )
         self.max_step.assign(tf.minimum(self.learning_rate, 2.0 * cap))
         self.prev_x.assign(x)
