@@ -26,7 +26,6 @@ from .images import ImageSource, load_image, resize, save_image, to_pil
 from .objective import StyleObjective
 from .optimize import Callback, PixelOptimizer
 from .options import StyleOptions
-from .precision import compute_dtype
 from .vgg import VGGFeatures
 
 
@@ -240,7 +239,7 @@ class Stylizer:
             optimizer = self._reuse_or_build(key, options, target_content, style_images, settings)
             run = optimizer.run(init, options.steps, callback=callback, callback_every=callback_every)
         else:
-            extractor = _extractor(options)
+            extractor = VGGFeatures.from_options(options)
             run = pyramid.optimize_pyramid(
                 lambda size: objective_at_scale(options, extractor, target_content, style_images, size),
                 init,
@@ -281,7 +280,7 @@ class Stylizer:
                 objective.set_content(content)
         else:
             self.clear()
-            objective, _ = objective_at_scale(options, _extractor(options), content, styles, options.size)
+            objective, _ = objective_at_scale(options, VGGFeatures.from_options(options), content, styles, options.size)
             self._optimizer = PixelOptimizer(objective, content.shape, **settings)
             self._key, self._lbfgs_history = key, settings["lbfgs_history"]
         self._styles, self._content = (list(styles), options.style_blend_weights), content
@@ -296,12 +295,6 @@ def _same_styles(
     if kept_blend != new_blend or len(kept_images) != len(new_images):
         return False
     return all(a.shape == b.shape and np.array_equal(a, b) for a, b in zip(kept_images, new_images, strict=True))
-
-
-def _extractor(options: StyleOptions) -> VGGFeatures:
-    return VGGFeatures(
-        options.content_layers + options.style_layers, pooling=options.pooling, dtype=compute_dtype(options.precision)
-    )
 
 
 def stylize(

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import keras
 import tensorflow as tf
 
 from .errors import ModelError, OptionError
-from .precision import COMPUTE_DTYPES
+from .precision import COMPUTE_DTYPES, compute_dtype
+
+if TYPE_CHECKING:
+    from .options import StyleOptions
 
 #: Content layer of Gatys et al. 2016 and jcjohnson/neural-style (relu4_2; Keras' conv
 #: layers include their ReLU, so ``block4_conv2`` is relu4_2).
@@ -190,6 +194,16 @@ class VGGFeatures:
         #: How many times the deepest layer has halved the image: inputs smaller than
         #: 2**downsampling pixels on a side leave it with no spatial extent.
         self.downsampling = sum(1 for n in VGG19_LAYERS[: deepest + 1] if n.endswith("pool"))
+
+    @classmethod
+    def from_options(cls, options: StyleOptions) -> VGGFeatures:
+        """The extractor of a :class:`~nst_core.options.StyleOptions`: its content and style
+        layers, its pooling, and the number type its ``precision`` picks on this device."""
+        return cls(
+            options.content_layers + options.style_layers,
+            pooling=options.pooling,
+            dtype=compute_dtype(options.precision),
+        )
 
     def check_fits(self, image_hw: tuple[int, int], what: str, remedy: str, where: str = "") -> None:
         """Raise :class:`OptionError` if an image of ``image_hw`` pixels is too small for the layers.

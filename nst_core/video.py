@@ -35,7 +35,6 @@ from .images import ImageSource, load_image, save_image, to_uint8
 from .objective import StyleObjective
 from .optimize import PixelOptimizer
 from .options import StyleOptions
-from .precision import compute_dtype
 from .vgg import VGGFeatures
 
 MODES = ("optimize", "fast")
@@ -299,9 +298,7 @@ def _optimizing_stylist(
     """
     from .api import _initial_image
 
-    extractor = VGGFeatures(
-        options.content_layers + options.style_layers, pooling=options.pooling, dtype=compute_dtype(options.precision)
-    )
+    extractor = VGGFeatures.from_options(options)
     extractor.check_fits(first_frame.shape, "frames are", "raise size")
     temporal = TemporalLoss(first_frame.shape, temporal_weight) if temporal_weight > 0 else None
     objective = StyleObjective.from_options(
