@@ -56,6 +56,17 @@ def objective_at(size: int, options=None):
     return content, objective
 
 
+def seconds_per_step(objective, content, steps: int) -> float:
+    """Seconds of one optimisation step: the difference of runs of 2N and N steps, so the
+    tracing of each run cancels out (after a warm-up run for the first use of the kernels)."""
+    from nst_core.optimize import optimize_image
+
+    optimize_image(objective, content, 2)
+    short = optimize_image(objective, content, steps).seconds
+    long = optimize_image(objective, content, 2 * steps).seconds
+    return (long - short) / steps
+
+
 def machine() -> dict:
     """What the numbers were measured on, including the load at the start."""
     import tensorflow as tf

@@ -19,21 +19,26 @@ import time
 
 import numpy as np
 
-from .common import CONTENT, STYLE, in_fresh_process, machine, machine_note, markdown_table, write_results
+from .common import (
+    CONTENT,
+    STYLE,
+    in_fresh_process,
+    machine,
+    machine_note,
+    markdown_table,
+    seconds_per_step,
+    write_results,
+)
 
 
 def measure(size: int, steps: int, runs: int) -> dict:
     """Seconds per step, and per run with a fresh ``stylize`` and with one ``Stylizer``, in this process."""
     import nst_core
-    from nst_core.optimize import optimize_image
 
     from .common import objective_at
 
     content, objective = objective_at(size)
-    optimize_image(objective, content, 2)  # warm-up: first use of the kernels
-    short = optimize_image(objective, content, steps).seconds
-    long = optimize_image(objective, content, 2 * steps).seconds
-    step_seconds = (long - short) / steps
+    step_seconds = seconds_per_step(objective, content, steps)
     stylizer = nst_core.Stylizer()
     stylizer(str(CONTENT), str(STYLE), size=size, steps=steps)  # the first Run traces
     seconds: dict[str, list[float]] = {"fresh": [], "kept": []}

@@ -16,7 +16,16 @@ import time
 
 import numpy as np
 
-from .common import CONTENT, STYLE, in_fresh_process, machine, machine_note, markdown_table, write_results
+from .common import (
+    CONTENT,
+    STYLE,
+    in_fresh_process,
+    machine,
+    machine_note,
+    markdown_table,
+    seconds_per_step,
+    write_results,
+)
 
 
 def measure(size: int, steps: int, frames: int) -> dict:
@@ -24,7 +33,6 @@ def measure(size: int, steps: int, frames: int) -> dict:
     from nst_core import clips, video
     from nst_core.api import objective_at_scale, prepare_images
     from nst_core.images import load_image
-    from nst_core.optimize import optimize_image
     from nst_core.options import StyleOptions
     from nst_core.vgg import VGGFeatures
 
@@ -33,10 +41,7 @@ def measure(size: int, steps: int, frames: int) -> dict:
     content, styles = prepare_images(clip[0], str(STYLE), options)
     extractor = VGGFeatures(options.content_layers + options.style_layers)
     objective = objective_at_scale(options, extractor, content, styles, options.size)[0]
-    optimize_image(objective, content, 2)  # warm-up: first use of the kernels
-    short = optimize_image(objective, content, steps).seconds
-    long = optimize_image(objective, content, 2 * steps).seconds
-    step_seconds = (long - short) / steps
+    step_seconds = seconds_per_step(objective, content, steps)
 
     stamps = []
     video.stylize_video(clip, str(STYLE), options, on_frame=lambda index, image: stamps.append(time.perf_counter()))
