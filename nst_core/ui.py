@@ -33,7 +33,7 @@ import numpy as np
 from PIL import Image
 
 from .color import PRESERVE_COLORS
-from .errors import NSTError
+from .errors import NSTError, OptionError
 from .images import load_image, save_image, to_pil, to_uint8
 from .optimize import OPTIMIZERS, Progress
 from .options import INIT_CHOICES, StyleOptions
@@ -235,8 +235,9 @@ class StyleApp:
             layout=wide,
             **slider,
         )
+        # Its lowest value, 1, is 1e-8 of the default: as good as no smoothing.
         self.tv_weight = widgets.FloatLogSlider(
-            value=max(defaults.tv_weight, 1.0),
+            value=defaults.tv_weight,
             base=10,
             min=0,
             max=11,
@@ -264,6 +265,7 @@ class StyleApp:
             layout=wide,
             **slider,
         )
+        self._check_fits_controls(defaults)
         self.optimizer = widgets.Dropdown(options=OPTIMIZERS, value=defaults.optimizer, description="optimiser", **menu)
         init = defaults.init if isinstance(defaults.init, str) and defaults.init in INIT_CHOICES else INIT_CHOICES[0]
         self.init = widgets.Dropdown(options=INIT_CHOICES, value=init, description="start from", **menu)
@@ -288,7 +290,7 @@ class StyleApp:
         self.evolution = widgets.Image(format="gif", layout=widgets.Layout(width="200px", height="auto"))
         self._tiles: list[tuple[str, bytes]] = []
         self.save_path = widgets.Text(value=save_path, description="file", layout=widgets.Layout(width="260px"))
-        self.save_button = widgets.Button(description="Save PNG", icon="download", disabled=True)
+        self.save_button = widgets.Button(description="Save", icon="download", disabled=True)
         self.save_button.on_click(lambda _button: self.save())
         self.download_link = widgets.HTML()
 
@@ -349,13 +351,35 @@ class StyleApp:
             precision=self.precision.value,
         )
 
+    def _check_fits_controls(self, options: StyleOptions) -> None:
+        """Raise OptionError for a value a slider cannot show, instead of letting the slider clamp it.
+
+        A clamped value would silently change the run (``tv_weight=0`` would become 1,
+        ``size=2000`` 1024); ``nst_core.stylize`` takes any value.
+        """
+        for name in ("style_weight", "content_weight", "tv_weight", "steps", "size", "style_scale"):
+            control = getattr(self, name)
+            low, high = control.min, control.max
+            if isinstance(control, widgets.FloatLogSlider):
+                low, high = control.base**low, control.base**high
+            value = getattr(options, name)
+            if not low <= value <= high:
+                raise OptionError(
+                    f"{name}={value:g} is outside the notebook's slider ({low:g} to {high:g});"
+                    " use nst_core.stylize for other values"
+                )
+
     def set_options(self, options: StyleOptions | None = None, **values: Any) -> None:
-        """Move the controls to ``options`` (and/or keyword values), e.g. ``set_options(size=96, steps=20)``."""
+        """Move the controls to ``options`` (and/or keyword values), e.g. ``set_options(size=96, steps=20)``.
+
+        Raises OptionError for a value outside a slider's range rather than clamping it.
+        """
         options = (options or self.options()).replace(**values) if values else (options or self.options())
+        self._check_fits_controls(options)
         self.base_options = options
         self.style_weight.value = options.style_weight
         self.content_weight.value = options.content_weight
-        self.tv_weight.value = max(options.tv_weight, 1.0)
+        self.tv_weight.value = options.tv_weight
         self.steps.value = options.steps
         self.size.value = options.size
         self.style_scale.value = options.style_scale
@@ -516,18 +540,27 @@ class StyleApp:
         return HTML(f"<div>{''.join(pictures)}</div><div>{''.join(plots)}</div><p>{self.status.value}</p>")
 
     def save(self, path: str | Path | None = None) -> Path | None:
-        """Write the result as PNG (atomically) and offer it as a download link."""
+        """Write the result (atomically) and offer it as a download link.
+
+        PNG or JPEG by the file's suffix, as :func:`~nst_core.images.save_image`; a name
+        without a suffix gets ``.png``.
+        """
         if self.result is None:
             self._say("nothing to save yet: press Run")
             return None
-        path = Path(path or self.save_path.value or "stylized.png").with_suffix(".png")
+        path = Path(path or self.save_path.value or "stylized.png")
+        if not path.suffix:
+            path = path.with_suffix(".png")
         try:
             written = save_image(self.result.image, path)
         except NSTError as err:
             self._say(f"<span style='color:#b00'>{err}</span>")
             return None
+        mime = "image/png" if written.suffix.lower() == ".png" else "image/jpeg"
         data = base64.b64encode(written.read_bytes()).decode("ascii")
-        self.download_link.value = f"saved <code>{written}</code> · <a download='{written.name}' href='data:image/png;base64,{data}'>download</a>"
+        self.download_link.value = (
+            f"saved <code>{written}</code> · <a download='{written.name}' href='data:{mime};base64,{data}'>download</a>"
+        )
         return written
 
     def _say(self, html: str) -> None:

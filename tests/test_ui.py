@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
 import nst_core
@@ -170,6 +171,34 @@ def test_save_button_writes_a_png_of_the_result(tmp_path):
         assert saved.format == "PNG"
         assert saved.size == (app.result.image.shape[1], app.result.image.shape[0])
     assert "download" in app.download_link.value
+
+
+def test_save_follows_the_file_suffix(tmp_path):
+    app = make_app()
+    app.steps.value = 10
+    app.run_button.click()
+    assert app.save(tmp_path / "out.jpg") == tmp_path / "out.jpg"
+    with Image.open(tmp_path / "out.jpg") as saved:
+        assert saved.format == "JPEG"
+    assert "image/jpeg" in app.download_link.value
+    assert app.save(tmp_path / "plain") == tmp_path / "plain.png"  # no suffix: PNG
+    assert app.save(tmp_path / "out.gif") is None  # unsupported: a one-line message, nothing written
+    assert "out.gif" in app.status.value and "unsupported" in app.status.value
+    assert not (tmp_path / "out.gif").exists()
+
+
+def test_values_the_sliders_cannot_show_are_refused_not_clamped():
+    fake = FakeStylize()
+    app = make_app(fake)
+    for name, value in (("tv_weight", 0.0), ("size", 2000), ("content_weight", 0.5), ("style_weight", 1e5)):
+        with pytest.raises(nst_core.OptionError, match=f"^{name}=.*slider[^\n]*$"):
+            app.set_options(**{name: value})
+    assert app.options() == StyleOptions()  # a refused value changed nothing
+    app.set_options(tv_weight=1.0, size=1024, steps=3)  # the ends of the ranges are fine
+    app.run_button.click()
+    assert fake.calls[-1]["options"].tv_weight == 1.0 and fake.calls[-1]["options"].size == 1024
+    with pytest.raises(nst_core.OptionError, match="size=4096"):
+        make_app(options=StyleOptions(size=4096))
 
 
 def test_snapshot_shows_the_run_without_javascript():
