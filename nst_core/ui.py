@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import html
 import io
 import sys
 import threading
@@ -45,6 +46,8 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 THUMB_PX = 160
 #: At most this many frames go into the evolution GIF (evenly chosen).
 GIF_FRAMES = 40
+#: A short run refreshes the picture more often than ``callback_every``, to show at least this many.
+MIN_REFRESHES = 10
 NONE_CHOICE = "(none)"
 
 Stylize = Callable[..., Any]
@@ -170,10 +173,12 @@ class StyleApp:
             keeps its traced step from one Run to the next), as
             ``stylize(content, style, options=StyleOptions, callback=..., callback_every=...)``.
         options: starting values of the controls (default ``StyleOptions()``); fields without
-            a control (layers, seed, learning rate...) are passed through unchanged.
+            a control (layers, seed, learning rate...) are passed through unchanged. A value
+            the controls cannot show (outside a slider, an image ``init``) is an OptionError.
         samples_dir: folder of sample images for the dropdowns (default: ``images/`` found
             by :func:`find_samples_dir`).
-        callback_every: the picture and plot are refreshed every this many steps.
+        callback_every: the picture and plot are refreshed at least every this many steps
+            (more often in a run of fewer than ``10 * callback_every`` steps).
         background: run in a background thread so Stop is received (None: yes, except in Colab).
         save_path: default file name of the Save button.
     """
@@ -247,13 +252,13 @@ class StyleApp:
             **slider,
         )
         self.steps = widgets.IntSlider(
-            value=defaults.steps, min=0, max=1000, step=10, description="steps", layout=wide, **slider
+            value=defaults.steps, min=0, max=1000, step=1, description="steps", layout=wide, **slider
         )
         self.size = widgets.IntSlider(
-            value=defaults.size, min=64, max=1024, step=32, description="size (px)", layout=wide, **slider
+            value=defaults.size, min=64, max=1024, step=1, description="size (px)", layout=wide, **slider
         )
         self.style_scale = widgets.FloatSlider(
-            value=defaults.style_scale, min=0.25, max=2.0, step=0.05, description="style scale", layout=wide, **slider
+            value=defaults.style_scale, min=0.25, max=2.0, step=0.01, description="style scale", layout=wide, **slider
         )
         blend = defaults.style_blend_weights
         self.blend = widgets.FloatSlider(
@@ -265,10 +270,9 @@ class StyleApp:
             layout=wide,
             **slider,
         )
-        self._check_fits_controls(defaults)
         self.optimizer = widgets.Dropdown(options=OPTIMIZERS, value=defaults.optimizer, description="optimiser", **menu)
-        init = defaults.init if isinstance(defaults.init, str) and defaults.init in INIT_CHOICES else INIT_CHOICES[0]
-        self.init = widgets.Dropdown(options=INIT_CHOICES, value=init, description="start from", **menu)
+        self._check_fits_controls(defaults)
+        self.init = widgets.Dropdown(options=INIT_CHOICES, value=defaults.init, description="start from", **menu)
         self.preserve_colors = widgets.Dropdown(
             options=PRESERVE_COLORS, value=defaults.preserve_colors, description="keep colours", **menu
         )
@@ -351,11 +355,14 @@ class StyleApp:
             precision=self.precision.value,
         )
 
-    def _check_fits_controls(self, options: StyleOptions) -> None:
-        """Raise OptionError for a value a slider cannot show, instead of letting the slider clamp it.
+    def _check_fits_controls(self, options: StyleOptions, check_init: bool = True) -> None:
+        """Raise OptionError for a value the controls cannot show, instead of changing it.
 
-        A clamped value would silently change the run (``tv_weight=0`` would become 1,
-        ``size=2000`` 1024); ``nst_core.stylize`` takes any value.
+        A slider clamps a value outside its range, which would silently change the run
+        (``tv_weight=0`` would become 1, ``size=2000`` 1024); the app has no control for an
+        image as ``init`` or for more than two styles. ``nst_core.stylize`` takes all of these.
+        The log sliders show a value to the nearest tenth of a decade (0.3 reads 0.316);
+        the run uses the value given.
         """
         for name in ("style_weight", "content_weight", "tv_weight", "steps", "size", "style_scale"):
             control = getattr(self, name)
@@ -364,18 +371,32 @@ class StyleApp:
                 low, high = control.base**low, control.base**high
             value = getattr(options, name)
             if not low <= value <= high:
+                shown = f"{value:g}" if isinstance(value, float) else str(value)
                 raise OptionError(
-                    f"{name}={value:g} is outside the notebook's slider ({low:g} to {high:g});"
+                    f"{name}={shown} is outside the notebook's slider ({low:g} to {high:g});"
                     " use nst_core.stylize for other values"
                 )
+        if check_init and not (isinstance(options.init, str) and options.init in INIT_CHOICES):
+            raise OptionError(
+                f"init must be one of {', '.join(INIT_CHOICES)} in the notebook app (an image start needs"
+                " nst_core.stylize, or 'continue from the current picture')"
+            )
+        blend = options.style_blend_weights
+        if blend is not None and len(blend) != 2:
+            raise OptionError(
+                f"style_blend_weights has {len(blend)} values; the notebook app blends two styles"
+                " (use nst_core.stylize for more)"
+            )
 
     def set_options(self, options: StyleOptions | None = None, **values: Any) -> None:
         """Move the controls to ``options`` (and/or keyword values), e.g. ``set_options(size=96, steps=20)``.
 
-        Raises OptionError for a value outside a slider's range rather than clamping it.
+        Raises OptionError for a value the controls cannot show, rather than changing it.
         """
+        explicit_init = options is not None or "init" in values
         options = (options or self.options()).replace(**values) if values else (options or self.options())
-        self._check_fits_controls(options)
+        # Without a new init, options() may carry the current picture ("continue from" is ticked).
+        self._check_fits_controls(options, check_init=explicit_init)
         self.base_options = options
         self.style_weight.value = options.style_weight
         self.content_weight.value = options.content_weight
@@ -383,10 +404,10 @@ class StyleApp:
         self.steps.value = options.steps
         self.size.value = options.size
         self.style_scale.value = options.style_scale
-        if options.style_blend_weights and len(options.style_blend_weights) == 2:
+        if options.style_blend_weights:
             self.blend.value = options.style_blend_weights[1] / sum(options.style_blend_weights)
         self.optimizer.value = options.optimizer
-        if isinstance(options.init, str) and options.init in INIT_CHOICES:
+        if explicit_init:
             self.init.value = options.init
         self.preserve_colors.value = options.preserve_colors
         self.precision.value = options.precision
@@ -452,7 +473,7 @@ class StyleApp:
                     style,
                     options=options,
                     callback=lambda progress: self._on_progress(progress, poll),
-                    callback_every=self.callback_every,
+                    callback_every=max(1, min(self.callback_every, options.steps // MIN_REFRESHES)),
                 )
         except NSTError as err:
             self._say(f"<span style='color:#b00'>{err}</span>")
@@ -542,9 +563,11 @@ class StyleApp:
     def save(self, path: str | Path | None = None) -> Path | None:
         """Write the result (atomically) and offer it as a download link.
 
-        PNG or JPEG by the file's suffix, as :func:`~nst_core.images.save_image`; a name
-        without a suffix gets ``.png``.
+        PNG or JPEG by the file's suffix (``.png``, ``.jpg``, ``.jpeg``), as
+        :func:`~nst_core.images.save_image`; a name without a suffix gets ``.png``. Another
+        suffix, or a file that cannot be written, is a one-line message and writes nothing.
         """
+        self.download_link.value = ""
         if self.result is None:
             self._say("nothing to save yet: press Run")
             return None
@@ -554,17 +577,21 @@ class StyleApp:
         try:
             written = save_image(self.result.image, path)
         except NSTError as err:
-            self._say(f"<span style='color:#b00'>{err}</span>")
+            self._say(f"<span style='color:#b00'>{html.escape(str(err))}</span>")
+            return None
+        except OSError as err:  # a read-only folder, a full disk: not our error, still one line
+            self._say(f"<span style='color:#b00'>{html.escape(f'{path}: cannot write ({err.strerror or err})')}</span>")
             return None
         mime = "image/png" if written.suffix.lower() == ".png" else "image/jpeg"
         data = base64.b64encode(written.read_bytes()).decode("ascii")
+        name = html.escape(str(written)), html.escape(written.name, quote=True)
         self.download_link.value = (
-            f"saved <code>{written}</code> · <a download='{written.name}' href='data:{mime};base64,{data}'>download</a>"
+            f"saved <code>{name[0]}</code> · <a download=\"{name[1]}\" href='data:{mime};base64,{data}'>download</a>"
         )
         return written
 
-    def _say(self, html: str) -> None:
-        self.status.value = html
+    def _say(self, markup: str) -> None:
+        self.status.value = markup
 
 
 def _thumbnail(image: np.ndarray) -> np.ndarray:

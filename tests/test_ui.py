@@ -37,7 +37,7 @@ class FakeStylize:
         self.stop_after = stop_after
 
     def __call__(self, content, style, *, options, callback=None, callback_every=10):
-        self.calls.append({"content": content, "style": style, "options": options})
+        self.calls.append({"content": content, "style": style, "options": options, "every": callback_every})
         height, width = 24, 32
         history = {name: [] for name in ("total", "content", "style", "tv")}
         stopped = None
@@ -120,7 +120,7 @@ def test_run_again_can_start_from_the_current_picture():
     app.run_button.click()
     first = app.result.image
     app.from_current.value = True
-    app.steps.value = 30
+    app.set_options(steps=30)  # the current picture as init is not refused as an image init
     app.run_button.click()
     second = fake.calls[1]["options"]
     assert second.steps == 30
@@ -173,30 +173,62 @@ def test_save_button_writes_a_png_of_the_result(tmp_path):
     assert "download" in app.download_link.value
 
 
+def test_a_short_run_still_shows_the_picture_evolving():
+    fake = FakeStylize()
+    app = StyleApp(stylize=fake, samples_dir=IMAGES, background=False)  # refresh every 10 steps at most
+    app.set_options(steps=20)
+    app.run_button.click()
+    assert fake.calls[-1]["every"] == 2 and len(app.frames) >= 10  # not 2 frames
+    app.set_options(steps=300)
+    app.run_button.click()
+    assert fake.calls[-1]["every"] == 10
+
+
 def test_save_follows_the_file_suffix(tmp_path):
     app = make_app()
     app.steps.value = 10
     app.run_button.click()
-    assert app.save(tmp_path / "out.jpg") == tmp_path / "out.jpg"
-    with Image.open(tmp_path / "out.jpg") as saved:
+    assert app.save(tmp_path / "out.JPEG") == tmp_path / "out.JPEG"
+    with Image.open(tmp_path / "out.JPEG") as saved:
         assert saved.format == "JPEG"
     assert "image/jpeg" in app.download_link.value
     assert app.save(tmp_path / "plain") == tmp_path / "plain.png"  # no suffix: PNG
+    assert "image/png" in app.download_link.value
     assert app.save(tmp_path / "out.gif") is None  # unsupported: a one-line message, nothing written
     assert "out.gif" in app.status.value and "unsupported" in app.status.value
-    assert not (tmp_path / "out.gif").exists()
+    assert not (tmp_path / "out.gif").exists() and app.download_link.value == ""  # no stale link
 
 
-def test_values_the_sliders_cannot_show_are_refused_not_clamped():
+def test_save_to_an_unwritable_folder_is_a_message(tmp_path):
+    app = make_app()
+    app.steps.value = 10
+    app.run_button.click()
+    (tmp_path / "blocker").write_text("a file, not a folder")
+    assert app.save(tmp_path / "blocker" / "out.png") is None
+    assert "cannot write" in app.status.value and "out.png" in app.status.value
+
+
+def test_values_the_controls_cannot_show_are_refused_not_changed():
     fake = FakeStylize()
     app = make_app(fake)
-    for name, value in (("tv_weight", 0.0), ("size", 2000), ("content_weight", 0.5), ("style_weight", 1e5)):
-        with pytest.raises(nst_core.OptionError, match=f"^{name}=.*slider[^\n]*$"):
+    refused = {
+        "tv_weight": 0.0,
+        "size": 2000,
+        "content_weight": 0.5,
+        "style_weight": 1e5,
+        "init": str(IMAGES / "tubingen.jpg"),
+        "style_blend_weights": (1.0, 1.0, 1.0),
+    }
+    for name, value in refused.items():
+        with pytest.raises(nst_core.OptionError, match=f"^{name}[^\\n]*(slider|notebook app)[^\\n]*$"):
             app.set_options(**{name: value})
     assert app.options() == StyleOptions()  # a refused value changed nothing
-    app.set_options(tv_weight=1.0, size=1024, steps=3)  # the ends of the ranges are fine
+    ends = {"style_weight": 1e4, "content_weight": 1e8, "tv_weight": 1e11, "size": 1024, "steps": 1000}
+    app.set_options(**ends)  # the ends of the ranges are fine, and reach stylize unchanged
+    app.set_options(style_weight=1e-4, tv_weight=1.0, steps=3, init="noise")
     app.run_button.click()
-    assert fake.calls[-1]["options"].tv_weight == 1.0 and fake.calls[-1]["options"].size == 1024
+    sent = fake.calls[-1]["options"]
+    assert (sent.style_weight, sent.tv_weight, sent.size, sent.steps, sent.init) == (1e-4, 1.0, 1024, 3, "noise")
     with pytest.raises(nst_core.OptionError, match="size=4096"):
         make_app(options=StyleOptions(size=4096))
 
