@@ -271,6 +271,7 @@ class StyleApp:
             **slider,
         )
         self.optimizer = widgets.Dropdown(options=OPTIMIZERS, value=defaults.optimizer, description="optimiser", **menu)
+        # Before the init menu, whose own check of an image init is a TraitError from deep in traitlets.
         self._check_fits_controls(defaults)
         self.init = widgets.Dropdown(options=INIT_CHOICES, value=defaults.init, description="start from", **menu)
         self.preserve_colors = widgets.Dropdown(
@@ -584,9 +585,9 @@ class StyleApp:
             return None
         mime = "image/png" if written.suffix.lower() == ".png" else "image/jpeg"
         data = base64.b64encode(written.read_bytes()).decode("ascii")
-        name = html.escape(str(written)), html.escape(written.name, quote=True)
+        shown, file_name = html.escape(str(written)), html.escape(written.name, quote=True)
         self.download_link.value = (
-            f"saved <code>{name[0]}</code> · <a download=\"{name[1]}\" href='data:{mime};base64,{data}'>download</a>"
+            f"saved <code>{shown}</code> · <a download=\"{file_name}\" href='data:{mime};base64,{data}'>download</a>"
         )
         return written
 
