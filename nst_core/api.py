@@ -118,9 +118,12 @@ def objective_at_scale(
     return objective, content.shape[:2]
 
 
-def _check_fits(extractor: VGGFeatures, content: np.ndarray, styles: list[np.ndarray]) -> None:
-    for name, image in [("content", content)] + [("style", s) for s in styles]:
-        extractor.check_fits(image.shape, f"the {name} image is", "raise size or style_scale", " at this size")
+def _check_fits(
+    extractor: VGGFeatures, content: np.ndarray, styles: list[np.ndarray], content_is: str = "the content image is"
+) -> None:
+    extractor.check_fits(content.shape, content_is, "raise size", " at this size")
+    for style in styles:
+        extractor.check_fits(style.shape, "the style image is", "raise size or style_scale", " at this size")
 
 
 def _step_key(options: StyleOptions, content_shape: tuple[int, ...]) -> tuple:

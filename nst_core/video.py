@@ -296,10 +296,10 @@ def _optimizing_stylist(
 
     ``lbfgs_history`` is the number of L-BFGS pairs that fits in memory (``memory.check_memory``).
     """
-    from .api import _initial_image
+    from .api import _check_fits, _initial_image
 
     extractor = VGGFeatures.from_options(options)
-    extractor.check_fits(first_frame.shape, "frames are", "raise size")
+    _check_fits(extractor, first_frame, styles, content_is="frames are")
     temporal = TemporalLoss(first_frame.shape, temporal_weight) if temporal_weight > 0 else None
     objective = StyleObjective.from_options(
         extractor, first_frame, styles, options, extra_losses={"temporal": temporal} if temporal else None

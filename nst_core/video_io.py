@@ -198,6 +198,9 @@ def write_video(
     if not np.isfinite(fps) or fps <= 0:
         raise OptionError(f"frame rate must be > 0, got {fps!r}")
     height, width = frames[0].shape[:2]
+    if audio_from is not None and path.suffix.lower() != ".gif" and not probe_video(audio_from).has_audio:
+        # ffmpeg would fail to map the missing stream and leave an empty file behind.
+        raise OptionError(f"{audio_from}: has no sound track to copy (pass audio_from=None)")
     with atomic_output(path) as temporary:
         if path.suffix.lower() == ".gif":
             pictures = [Image.fromarray(to_uint8(_fit(f, height, width))) for f in frames]
@@ -213,6 +216,9 @@ def write_video(
             )
         else:
             _write_mp4(frames, temporary, fps, height, width, audio_from, quality)
+            # imageio-ffmpeg does not report every ffmpeg failure; an empty file is one.
+            if os.path.getsize(temporary) == 0:
+                raise ImageError(f"{path}: ffmpeg wrote no video (see its message above)")
     return path
 
 

@@ -140,14 +140,16 @@ def test_frame_range_and_folder_input(tmp_path):
     assert len(frames) == 3 and frames[0].shape == (32, 32, 3) and fps == 8
 
 
-@pytest.mark.parametrize("make", ["missing", "not_a_video", "bad_suffix", "bad_range", "no_memory", "no_model"])
+@pytest.mark.parametrize(
+    "make", ["missing", "not_a_video", "bad_suffix", "bad_range", "no_memory", "no_model", "tiny_style"]
+)
 def test_bad_input_is_one_line_and_exit_2_with_no_output(tmp_path, capsys, monkeypatch, make):
     source = tmp_path / "clip.mp4"
     out = tmp_path / "out.mp4"
     args = []
     if make == "not_a_video":
         source.write_text("this is not a video\n")
-    elif make in ("bad_suffix", "bad_range", "no_memory", "no_model"):
+    elif make in ("bad_suffix", "bad_range", "no_memory", "no_model", "tiny_style"):
         video_io.write_video(clips.moving_scene(3, 32), source, fps=5)
         if make == "bad_suffix":
             out = tmp_path / "out.avi"
@@ -155,6 +157,8 @@ def test_bad_input_is_one_line_and_exit_2_with_no_output(tmp_path, capsys, monke
             args = ["--start", "5"]
         elif make == "no_memory":
             monkeypatch.setenv("NST_MEMORY_LIMIT_MB", "100")
+        elif make == "tiny_style":
+            args = ["--style-scale", "0.1"]  # a 16x12 px style: too small for VGG19's pooling
         else:
             args = ["--mode", "fast", "--model", str(tmp_path / "no_such_model")]
     code = cli.main(["video", str(source), str(STYLE), "-o", str(out), "--size", "32", "-q", *args])
@@ -169,6 +173,18 @@ def test_video_io_errors_are_nst_errors(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(NSTError, match="no frame images"):
         video_io.probe_video(tmp_path / "empty")
+
+
+def test_sound_from_a_silent_clip_is_refused_and_the_old_file_kept(tmp_path):
+    frames = clips.moving_scene(3, 32)
+    silent, out = tmp_path / "silent.mp4", tmp_path / "out.mp4"
+    video_io.write_video(frames, silent, fps=5)
+    video_io.write_video(frames, out, fps=5)
+    before = out.read_bytes()
+    with pytest.raises(OptionError, match="no sound track"):
+        video_io.write_video(frames, out, fps=5, audio_from=silent)
+    assert out.read_bytes() == before and video_io.probe_video(out).frame_count == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.mp4", "silent.mp4"]
 
 
 class _FlickeringStylizer:
