@@ -200,14 +200,33 @@ def to_pil(image: np.ndarray) -> Image.Image:
 
 
 def check_output_path(path: str | os.PathLike) -> Path:
-    """Validate an output path before any work is done: a known suffix, not a folder."""
+    """Validate an output path before any work is done: a known suffix, not a folder, writable."""
     path = Path(path).expanduser()
+    if path.is_dir():
+        raise OptionError(f"{path}: is a folder; give a file name such as {path / 'out.png'}")
     if path.suffix.lower() not in SAVE_FORMATS:
         known = ", ".join(SAVE_FORMATS)
         raise OptionError(f"{path}: unsupported output format {path.suffix or '(none)'!r}; use {known}")
-    if path.is_dir():
-        raise OptionError(f"{path}: is a folder; give a file name such as {path / 'out.png'}")
+    check_writable_folder(path)
     return path
+
+
+def check_writable_folder(path: Path) -> None:
+    """Raise OptionError unless ``path``'s folder takes new files (or can be created).
+
+    Checked before a run, so that an output that cannot be written fails at once and not
+    after minutes of work; the folders themselves are made only when the file is written.
+    """
+    folder = path.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        raise OptionError(f"{path}: {folder} is a file, not a folder")
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as err:
+        raise OptionError(f"{path}: cannot write in {folder} ({err.strerror or err})") from None
 
 
 @contextlib.contextmanager
@@ -216,14 +235,21 @@ def atomic_output(path: Path) -> Iterator[str]:
 
     On an error or Ctrl-C the temporary file is removed and ``path`` is left as it was, so
     a failed run never leaves a half-written output. Missing parent folders are created.
+    An OSError while writing becomes an :class:`ImageError` naming ``path``.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
+    except OSError as err:
+        raise ImageError(f"{path}: cannot write ({err.strerror or err})") from None
     os.close(handle)
     try:
         yield temporary
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
+    except OSError as err:  # a full disk, a folder gone meanwhile: one line, not a traceback
+        Path(temporary).unlink(missing_ok=True)
+        raise ImageError(f"{path}: cannot write ({err.strerror or err})") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -565,23 +565,20 @@ class StyleApp:
         """Write the result (atomically) and offer it as a download link.
 
         PNG or JPEG by the file's suffix (``.png``, ``.jpg``, ``.jpeg``), as
-        :func:`~nst_core.images.save_image`; a name without a suffix gets ``.png``. Another
-        suffix, or a file that cannot be written, is a one-line message and writes nothing.
+        :func:`~nst_core.images.save_image`; a file name without a suffix gets ``.png``.
+        Another suffix, a folder, or a place that cannot be written is a one-line message
+        beside the Save button, and nothing is written.
         """
-        self.download_link.value = ""
         if self.result is None:
-            self._say("nothing to save yet: press Run")
+            self._save_message("nothing to save yet: press Run")
             return None
         path = Path(path or self.save_path.value or "stylized.png")
-        if not path.suffix:
+        if not path.suffix and not path.is_dir():
             path = path.with_suffix(".png")
         try:
             written = save_image(self.result.image, path)
         except NSTError as err:
-            self._say(f"<span style='color:#b00'>{html.escape(str(err))}</span>")
-            return None
-        except OSError as err:  # a read-only folder, a full disk: not our error, still one line
-            self._say(f"<span style='color:#b00'>{html.escape(f'{path}: cannot write ({err.strerror or err})')}</span>")
+            self._save_message(str(err))
             return None
         mime = "image/png" if written.suffix.lower() == ".png" else "image/jpeg"
         data = base64.b64encode(written.read_bytes()).decode("ascii")
@@ -590,6 +587,11 @@ class StyleApp:
             f"saved <code>{shown}</code> · <a download=\"{file_name}\" href='data:{mime};base64,{data}'>download</a>"
         )
         return written
+
+    def _save_message(self, text: str) -> None:
+        # Beside the Save button, in place of an earlier download link; the status line
+        # keeps the run's summary.
+        self.download_link.value = f"<span style='color:#b00'>{html.escape(text)}</span>"
 
     def _say(self, markup: str) -> None:
         self.status.value = markup

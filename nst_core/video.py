@@ -116,6 +116,8 @@ def _fingerprint(frames: Sequence[np.ndarray], styles: Sequence[np.ndarray], set
 
 def _open_work_dir(work_dir: Path, fingerprint: str) -> None:
     """Create ``work_dir``, or check that the frames in it belong to this very run."""
+    if work_dir.exists() and not work_dir.is_dir():
+        raise OptionError(f"{work_dir}: is a file; the work folder must be a folder")
     settings = work_dir / SETTINGS_FILE
     if settings.exists():
         try:
@@ -130,8 +132,11 @@ def _open_work_dir(work_dir: Path, fingerprint: str) -> None:
         return
     if work_dir.exists() and any(work_dir.glob("frame_*.png")):
         raise OptionError(f"{work_dir}: holds frames of an unknown run; delete it or choose another work folder")
-    work_dir.mkdir(parents=True, exist_ok=True)
-    settings.write_text(json.dumps({"fingerprint": fingerprint}))
+    try:
+        work_dir.mkdir(parents=True, exist_ok=True)
+        settings.write_text(json.dumps({"fingerprint": fingerprint}))
+    except OSError as err:
+        raise OptionError(f"{work_dir}: cannot make the work folder ({err.strerror or err})") from None
 
 
 def _finished_frames(work_dir: Path | None, count: int) -> list[np.ndarray]:

@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image, ImageSequence
 
 from .errors import ImageError, OptionError
-from .images import atomic_output, load_image, resize, resize_longest_side, to_uint8
+from .images import atomic_output, check_writable_folder, load_image, resize, resize_longest_side, to_uint8
 
 #: Suffixes read as a folder of frames' files (sorted by name).
 FRAME_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
@@ -168,14 +168,15 @@ def read_video(
 
 
 def check_video_output(path: str | os.PathLike) -> Path:
-    """Validate an output path before any work: a known suffix (.mp4 or .gif), not a folder."""
+    """Validate an output path before any work: a known suffix (.mp4 or .gif), not a folder, writable."""
     path = Path(path).expanduser()
+    if path.is_dir():
+        raise OptionError(f"{path}: is a folder; give a file name such as {path / 'out.mp4'}")
     if path.suffix.lower() not in VIDEO_SUFFIXES:
         raise OptionError(
             f"{path}: unsupported video format {path.suffix or '(none)'!r}; use {', '.join(VIDEO_SUFFIXES)}"
         )
-    if path.is_dir():
-        raise OptionError(f"{path}: is a folder; give a file name such as {path / 'out.mp4'}")
+    check_writable_folder(path)
     return path
 
 

@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -108,6 +109,22 @@ def test_bad_options_exit_2_with_one_line(args, message, tmp_path, capsys, monke
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and message in err
     assert not list(tmp_path.iterdir())
+
+
+def test_an_output_that_cannot_be_written_fails_before_the_run(tmp_path, capsys, monkeypatch):
+    def no_run(*args, **kwargs):
+        raise AssertionError("the run started")
+
+    monkeypatch.setattr("nst_core.api.stylize", no_run)
+    (tmp_path / "notes.txt").write_text("a file, not a folder")
+    targets = [(tmp_path / "notes.txt" / "out.png", "is a file, not a folder")]
+    if Path("/proc/self").is_dir():  # Linux: a folder that takes no new files, even for root
+        targets.append((Path("/proc/out.png"), "cannot write in /proc"))
+    for out, message in targets:
+        assert main([str(CONTENT), str(STYLE), "-o", str(out), "--quiet"]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.count("\n") == 0 and message in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
 def test_ctrl_c_saves_the_best_image_and_exits_130(tmp_path):

@@ -195,8 +195,10 @@ def test_save_follows_the_file_suffix(tmp_path):
     assert app.save(tmp_path / "plain") == tmp_path / "plain.png"  # no suffix: PNG
     assert "image/png" in app.download_link.value
     assert app.save(tmp_path / "out.gif") is None  # unsupported: a one-line message, nothing written
-    assert "out.gif" in app.status.value and "unsupported" in app.status.value
-    assert not (tmp_path / "out.gif").exists() and app.download_link.value == ""  # no stale link
+    assert "out.gif" in app.download_link.value and "unsupported" in app.download_link.value
+    assert not (tmp_path / "out.gif").exists() and "download" not in app.download_link.value  # no stale link
+    assert app.save(tmp_path) is None and "is a folder" in app.download_link.value  # not tmp_path.png
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.JPEG", "plain.png"]
 
 
 def test_save_to_an_unwritable_folder_is_a_message(tmp_path):
@@ -205,7 +207,9 @@ def test_save_to_an_unwritable_folder_is_a_message(tmp_path):
     app.run_button.click()
     (tmp_path / "blocker").write_text("a file, not a folder")
     assert app.save(tmp_path / "blocker" / "out.png") is None
-    assert "cannot write" in app.status.value and "out.png" in app.status.value
+    assert "not a folder" in app.download_link.value and "out.png" in app.download_link.value
+    assert app.save(tmp_path / "ok.png") == tmp_path / "ok.png"
+    assert "not a folder" not in app.download_link.value  # the old error does not stay beside the new file
 
 
 def test_values_the_controls_cannot_show_are_refused_not_changed():

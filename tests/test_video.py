@@ -141,7 +141,7 @@ def test_frame_range_and_folder_input(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "make", ["missing", "not_a_video", "bad_suffix", "bad_range", "no_memory", "no_model", "tiny_style"]
+    "make", ["missing", "not_a_video", "bad_suffix", "bad_range", "no_memory", "no_model", "tiny_style", "work_file"]
 )
 def test_bad_input_is_one_line_and_exit_2_with_no_output(tmp_path, capsys, monkeypatch, make):
     source = tmp_path / "clip.mp4"
@@ -149,7 +149,7 @@ def test_bad_input_is_one_line_and_exit_2_with_no_output(tmp_path, capsys, monke
     args = []
     if make == "not_a_video":
         source.write_text("this is not a video\n")
-    elif make in ("bad_suffix", "bad_range", "no_memory", "no_model", "tiny_style"):
+    elif make in ("bad_suffix", "bad_range", "no_memory", "no_model", "tiny_style", "work_file"):
         video_io.write_video(clips.moving_scene(3, 32), source, fps=5)
         if make == "bad_suffix":
             out = tmp_path / "out.avi"
@@ -157,6 +157,8 @@ def test_bad_input_is_one_line_and_exit_2_with_no_output(tmp_path, capsys, monke
             args = ["--start", "5"]
         elif make == "no_memory":
             monkeypatch.setenv("NST_MEMORY_LIMIT_MB", "100")
+        elif make == "work_file":
+            args = ["--work-dir", str(source)]  # a file, not a folder
         elif make == "tiny_style":
             args = ["--style-scale", "0.1"]  # a 16x12 px style: too small for VGG19's pooling
         else:
@@ -185,6 +187,15 @@ def test_sound_from_a_silent_clip_is_refused_and_the_old_file_kept(tmp_path):
         video_io.write_video(frames, out, fps=5, audio_from=silent)
     assert out.read_bytes() == before and video_io.probe_video(out).frame_count == 3
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.mp4", "silent.mp4"]
+
+
+def test_an_ffmpeg_failure_that_writes_nothing_is_an_error(tmp_path, monkeypatch):
+    out = tmp_path / "out.mp4"
+    out.write_bytes(b"previous video")
+    monkeypatch.setattr(video_io, "_write_mp4", lambda *args: None)  # ffmpeg quit without a frame
+    with pytest.raises(NSTError, match="ffmpeg wrote no video"):
+        video_io.write_video(clips.moving_scene(2, 32), out, fps=5)
+    assert out.read_bytes() == b"previous video" and [p.name for p in tmp_path.iterdir()] == ["out.mp4"]
 
 
 class _FlickeringStylizer:
