@@ -41,6 +41,8 @@ class Result:
             tracing the step, about a second, unless a :class:`Stylizer` reused it).
         stopped: None if every step ran, ``"interrupted"`` (Ctrl-C) or ``"callback"``.
         options: the :class:`StyleOptions` used.
+        taken: steps run, over every scale of a pyramid (whose ``history`` is that of the
+            full size only); None counts the history.
     """
 
     image: np.ndarray
@@ -48,10 +50,13 @@ class Result:
     seconds: float
     stopped: str | None
     options: StyleOptions
+    taken: int | None = None
 
     @property
     def steps(self) -> int:
-        """Steps actually taken."""
+        """Steps actually taken: 0 when a run was stopped before its first step ended."""
+        if self.taken is not None:
+            return self.taken
         return len(self.history["total"]) if self.options.steps else 0
 
     @property
@@ -255,7 +260,9 @@ class Stylizer:
         image = run.image
         if options.preserve_colors == "luminance":
             image = color.combine_luminance(image, content_image)
-        return Result(image=image, history=run.history, seconds=run.seconds, stopped=run.stopped, options=options)
+        return Result(
+            image=image, history=run.history, seconds=run.seconds, stopped=run.stopped, options=options, taken=run.steps
+        )
 
     def _reuse_or_build(
         self,

@@ -249,12 +249,16 @@ def run(args: argparse.Namespace) -> int:
         result = stylize(args.content, args.styles, options=options, callback=report, callback_every=1)
     finally:
         bar.close()
+    if result.stopped == "interrupted" and result.steps == 0:  # the start image: not worth replacing a file
+        print("nst: interrupted before the first step ended; nothing written", file=sys.stderr)
+        return EXIT_INTERRUPTED
     path = result.save(output)
+    steps = f"{result.steps} step{'' if result.steps == 1 else 's'}"
     if result.stopped == "interrupted":
-        print(f"nst: interrupted after {result.steps} steps; saved the best image so far to {path}", file=sys.stderr)
+        print(f"nst: interrupted after {steps}; saved the best image so far to {path}", file=sys.stderr)
         return EXIT_INTERRUPTED
     print(
-        f"nst: saved {path} ({result.image.shape[1]}x{result.image.shape[0]} px, {result.steps} steps,"
+        f"nst: saved {path} ({result.image.shape[1]}x{result.image.shape[0]} px, {steps},"
         f" {result.seconds:.1f} s, loss {result.loss:.4g})",
         file=sys.stderr,
     )

@@ -379,7 +379,8 @@ class PixelOptimizer:
                         break
         except KeyboardInterrupt:
             stopped = "interrupted"
-        if not history:  # zero steps: the initial image is the answer
+        taken = len(history)
+        if not history:  # zero steps (or stopped during the first): the initial image is the answer
             parts = self.objective(self.image[None])
             history.append(parts)
             self._best_loss.assign(parts["total"])
@@ -389,7 +390,7 @@ class PixelOptimizer:
             image=np.clip(self._best_image.numpy(), 0.0, 1.0),
             history={name: tf.stack([p[name] for p in history]).numpy().astype(np.float64) for name in names},
             seconds=seconds,
-            steps=len(history) if steps else 0,
+            steps=taken,
             best_loss=float(self._best_loss.numpy()),
             stopped=stopped,
         )

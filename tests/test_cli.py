@@ -127,6 +127,18 @@ def test_an_output_that_cannot_be_written_fails_before_the_run(tmp_path, capsys,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
+def test_ctrl_c_before_the_first_step_ends_keeps_an_existing_output(tmp_path, capsys, monkeypatch):
+    def interrupted(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("nst_core.optimize._LBFGS.step", interrupted)
+    out = tmp_path / "out.png"
+    out.write_bytes(b"an earlier result")
+    assert main([str(CONTENT), str(STYLE), "-o", str(out), *QUICK]) == 130
+    assert "nothing written" in capsys.readouterr().err
+    assert out.read_bytes() == b"an earlier result" and [p.name for p in tmp_path.iterdir()] == ["out.png"]
+
+
 def test_ctrl_c_saves_the_best_image_and_exits_130(tmp_path):
     out = tmp_path / "out.png"
     env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")

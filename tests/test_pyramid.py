@@ -57,6 +57,7 @@ def test_pyramid_gives_a_full_size_image_better_than_its_start():
     # progress counts the steps of every scale: 8 at 64 px, then 4 at 128 px
     assert [p.step for p in seen] == list(range(1, 13))
     assert {p.steps for p in seen} == {12}
+    assert result.steps == 12 and len(result.history["total"]) == 4  # the history is the full size's
     assert seen[0].image.shape[0] < seen[-1].image.shape[0]
 
 

@@ -115,6 +115,16 @@ def test_ctrl_c_returns_the_best_image_so_far():
     assert result.loss == pytest.approx(min(result.history["total"]))
 
 
+def test_ctrl_c_during_the_first_step_counts_no_steps(monkeypatch):
+    def interrupted(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("nst_core.optimize._LBFGS.step", interrupted)
+    result = nst_core.stylize(CONTENT, STYLE, size=64, steps=10)
+    assert result.stopped == "interrupted" and result.steps == 0
+    assert np.array_equal(result.image, nst_core.load_image(CONTENT, 64))  # the start image, unchanged
+
+
 def test_result_saves_a_valid_image(tmp_path):
     result = nst_core.stylize(CONTENT, STYLE, size=64, steps=1)
     path = result.save(tmp_path / "out.jpg")
