@@ -18,7 +18,11 @@ from pathlib import Path
 
 from .device import import_tensorflow
 
-import_tensorflow()  # before anything imports it, so its start-up log stays hidden
+try:
+    import_tensorflow()  # before anything imports it, so its start-up log stays hidden
+except KeyboardInterrupt:  # Ctrl-C in the first seconds: one line, as later, not a traceback
+    print("nst: interrupted; nothing written", file=sys.stderr)
+    raise SystemExit(130) from None
 
 from .errors import NSTError  # noqa: E402
 from .options import INIT_CHOICES, StyleOptions  # noqa: E402

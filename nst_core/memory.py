@@ -11,6 +11,7 @@ factors were calibrated against the resident memory a run adds, measured by
 
 from __future__ import annotations
 
+import math
 import os
 import warnings
 from collections.abc import Sequence
@@ -83,7 +84,13 @@ def available_bytes() -> int | None:
     """
     limit = os.environ.get("NST_MEMORY_LIMIT_MB")
     if limit:
-        return int(float(limit) * 2**20)
+        try:
+            megabytes = float(limit)
+        except ValueError:
+            megabytes = math.nan
+        if not megabytes > 0 or math.isinf(megabytes):
+            raise OptionError(f"NST_MEMORY_LIMIT_MB must be a number of megabytes > 0, got {limit!r}")
+        return int(megabytes * 2**20)
     try:
         with open("/proc/meminfo") as meminfo:
             for line in meminfo:

@@ -408,8 +408,9 @@ class StyleApp:
         if options.style_blend_weights:
             self.blend.value = options.style_blend_weights[1] / sum(options.style_blend_weights)
         self.optimizer.value = options.optimizer
-        if explicit_init:
+        if explicit_init:  # a start asked for now wins over "continue from the current picture"
             self.init.value = options.init
+            self.from_current.value = False
         self.preserve_colors.value = options.preserve_colors
         self.precision.value = options.precision
 

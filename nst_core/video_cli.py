@@ -53,15 +53,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--start", type=int, default=0, help="first frame to stylise, 0-based (default: 0)")
     parser.add_argument("--end", type=int, help="stop before this frame (default: the last frame)")
-    parser.add_argument("--fps", type=float, help="frame rate of a folder of frames, or to override (default: source)")
-    parser.add_argument("--mode", choices=MODES, default="optimize", help="optimize (Gatys) or fast (default)")
+    parser.add_argument(
+        "--fps", type=float, help="frame rate to write (default: the source's; 24 for a folder of frames)"
+    )
+    parser.add_argument(
+        "--mode", choices=MODES, default="optimize", help="optimize (Gatys, default) or fast (feed-forward)"
+    )
     parser.add_argument(
         "--blend",
         type=float,
         default=DEFAULT_FAST_BLEND,
         help=f"fast mode: share of the warped previous frame kept in reliable pixels (default: {DEFAULT_FAST_BLEND})",
     )
-    parser.add_argument("--model", help="fast mode: model location (default: the bundled one)")
+    parser.add_argument(
+        "--model",
+        help="fast mode: model location, as nst fast --model (default: $NST_FAST_MODEL, else the .tflite pair in $NST_MODELS_DIR, else TensorFlow Hub)",
+    )
     parser.add_argument(
         "--refine-steps",
         type=int,
@@ -69,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="fast mode: optimisation steps with the temporal loss on each network output (default: 0)",
     )
     parser.add_argument(
-        "--work-dir", help="folder for finished frames, kept for resuming (default: OUT's name + .frames, removed)"
+        "--work-dir", help="folder for finished frames, kept for resuming (default: .OUT.frames beside OUT, removed)"
     )
     look = parser.add_argument_group("per-frame optimisation")
     look.add_argument("--content-weight", type=float, default=d.content_weight, help=f"(default: {d.content_weight:g})")

@@ -70,3 +70,10 @@ def test_stylize_refuses_before_loading_the_network(monkeypatch):
     monkeypatch.setenv("NST_MEMORY_LIMIT_MB", "100")
     with pytest.raises(OptionError, match="memory"):
         stylize(str(IMAGES / "tubingen.jpg"), str(IMAGES / "starry_night.jpg"), size=64, steps=1)
+
+
+@pytest.mark.parametrize("limit", ["abc", "-5", "0", "nan", "inf"])
+def test_a_bad_memory_limit_is_named(monkeypatch, limit):
+    monkeypatch.setenv("NST_MEMORY_LIMIT_MB", limit)
+    with pytest.raises(OptionError, match=f"NST_MEMORY_LIMIT_MB must be .* got '{limit}'"):
+        stylize(str(IMAGES / "tubingen.jpg"), str(IMAGES / "starry_night.jpg"), size=64, steps=1)

@@ -125,6 +125,9 @@ def test_run_again_can_start_from_the_current_picture():
     second = fake.calls[1]["options"]
     assert second.steps == 30
     assert isinstance(second.init, np.ndarray) and np.array_equal(second.init, first)
+    app.set_options(init="noise")  # asking for a start now unticks "continue from"
+    app.run_button.click()
+    assert fake.calls[2]["options"].init == "noise" and not app.from_current.value
 
 
 def test_uploaded_file_and_url_box_take_precedence_over_the_dropdown():
