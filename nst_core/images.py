@@ -31,6 +31,8 @@ MAX_PIXELS = 178_956_970  # PIL's own bomb limit (2 x its warning threshold)
 #: Smallest side accepted, in pixels. VGG19 halves the image four times before block5,
 #: so anything smaller has no spatial extent left at the deepest style layer.
 MIN_SIDE = 16
+#: Float image arrays may stray this far beyond [0, 1] (rounding) and are clipped; further is an error.
+FLOAT_TOLERANCE = 0.01
 #: URL downloads: seconds before giving up, and the largest body accepted, in bytes.
 URL_TIMEOUT_S = 30
 URL_MAX_BYTES = 64 * 1024 * 1024
@@ -122,6 +124,14 @@ def _array_to_rgb(array: np.ndarray, name: str) -> np.ndarray:
         array = array.astype(np.float32)
         if not np.all(np.isfinite(array)):
             raise ImageError(f"{name}: array contains NaN or infinite values")
+        low, high = float(array.min(initial=0.0)), float(array.max(initial=0.0))
+        # Rounding error beyond [0, 1] is clipped; 0-255 or [-1, 1] floats would become a white
+        # or half-black picture without a word.
+        if low < -FLOAT_TOLERANCE or high > 1.0 + FLOAT_TOLERANCE:
+            raise ImageError(
+                f"{name}: float array values span [{low:g}, {high:g}]; give [0, 1]"
+                " (divide 0-255 values by 255, or pass a uint8 array)"
+            )
     array = np.clip(array, 0.0, 1.0)
     if array.shape[2] == 4:
         alpha = array[:, :, 3:]

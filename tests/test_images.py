@@ -167,3 +167,13 @@ def test_unsupported_output_format_is_refused(tmp_path):
     with pytest.raises(OptionError, match="unsupported output format"):
         save_image(np.zeros((20, 20, 3)), tmp_path / "out.gif")
     assert not list(tmp_path.iterdir())
+
+
+def test_float_arrays_outside_zero_to_one_are_refused_not_clipped():
+    photo = load_image(CONTENT, 32)
+    for wrong in (photo * 255.0, photo * 2.0 - 1.0):  # 0-255 floats, [-1, 1] floats
+        with pytest.raises(ImageError, match=r"float array values span .*give \[0, 1\]"):
+            load_image(wrong)
+    nearly = photo.copy()
+    nearly[0, 0] = [1.000001, -1e-7, 0.5]  # rounding error is clipped quietly
+    assert load_image(nearly)[0, 0].tolist() == [1.0, 0.0, 0.5]
