@@ -11,8 +11,10 @@ with exit status 2, Ctrl-C saves the best image so far and exits with 130.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -269,6 +271,11 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _show_warning(prog: str, message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning (such as the memory fallback) as one line in the style of the errors."""
+    print(f"{prog}: warning: {message}", file=sys.stderr)
+
+
 def run_command(
     build: Callable[[], argparse.ArgumentParser],
     run_args: Callable[[argparse.Namespace], int],
@@ -285,7 +292,9 @@ def run_command(
             args = build().parse_args(argv)
         except SystemExit as done:  # --help, or a usage error already printed
             return int(done.code or 0)
-        return run_args(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = functools.partial(_show_warning, prog)
+            return run_args(args)
     except NSTError as err:
         print(f"{prog}: error: {err}", file=sys.stderr)
         return EXIT_USAGE

@@ -124,28 +124,37 @@ def check_memory(options, height_width: tuple[int, int], available: int | None =
         for pairs in range(history - 1, MIN_LBFGS_HISTORY - 1, -1):
             if need(pairs) <= available:
                 warnings.warn(
-                    f"{width}x{height} px with {history} L-BFGS pairs needs about {need(history) / 2**30:.1f} GB"
-                    f" of {available / 2**30:.1f} GB available; using {pairs} pairs",
+                    f"{width}x{height} px with {history} L-BFGS pairs needs about {_gigabytes(need(history))}"
+                    f" of {_gigabytes(available)} available; using {pairs} pairs",
                     stacklevel=3,
                 )
                 return pairs
-    fits = options.size
-    while (
-        fits > 16
-        and estimate_peak_bytes(
-            round(height * fits / options.size),
-            round(width * fits / options.size),
-            options.optimizer,
-            min(history, MIN_LBFGS_HISTORY),
-            layers,
-            dtype,
-            options.jit_compile,
+    pairs = min(history, MIN_LBFGS_HISTORY)  # what the fallback above got down to
+
+    def fits_at(size: int) -> bool:
+        scale = size / options.size
+        bytes_needed = estimate_peak_bytes(
+            round(height * scale), round(width * scale), options.optimizer, pairs, layers, dtype, options.jit_compile
         )
-        > available
-    ):
-        fits = int(fits * 0.9)
-    advice = f"use size {fits} or less" if fits > 16 else "not even the smallest size fits"
+        return bytes_needed <= available
+
+    # The largest size that fits (the estimate grows with the size), so the advice does not
+    # depend on the size asked for.
+    low, high = 16, options.size
+    if fits_at(low):
+        while high - low > 1:
+            middle = (low + high) // 2
+            low, high = (middle, high) if fits_at(middle) else (low, middle)
+        advice = f"use size {low} or less"
+    else:
+        advice = "not even the smallest size fits"
+    with_pairs = f" (with {pairs} L-BFGS pairs)" if options.optimizer == "lbfgs" else ""
     raise OptionError(
-        f"size {options.size} needs about {need(history) / 2**30:.1f} GB of memory but only"
-        f" {available / 2**30:.1f} GB is available; {advice}"
+        f"size {options.size} needs about {_gigabytes(need(pairs))} of memory{with_pairs} but only"
+        f" {_gigabytes(available)} is available; {advice}"
     )
+
+
+def _gigabytes(count: int) -> str:
+    """Bytes as MB below 10 GB, so that a near miss does not read "needs 0.5 GB of 0.5 GB"."""
+    return f"{count / 2**20:.0f} MB" if count < 10 * 2**30 else f"{count / 2**30:.1f} GB"

@@ -111,6 +111,20 @@ def test_bad_options_exit_2_with_one_line(args, message, tmp_path, capsys, monke
     assert not list(tmp_path.iterdir())
 
 
+def test_the_memory_fallback_is_a_one_line_warning(tmp_path, capsys, monkeypatch):
+    from nst_core.memory import estimate_peak_bytes
+    from nst_core.options import StyleOptions
+
+    options = StyleOptions()
+    layers = options.content_layers + options.style_layers
+    room = estimate_peak_bytes(48, 64, "lbfgs", 8, layers)  # QUICK's 64x48 px with 8 of 20 pairs
+    monkeypatch.setenv("NST_MEMORY_LIMIT_MB", str(room / 2**20))
+    assert main([str(CONTENT), str(STYLE), "-o", str(tmp_path / "out.png"), *QUICK]) == 0
+    err = capsys.readouterr().err
+    assert "nst: warning: 64x48 px with 20 L-BFGS pairs" in err and "using 8 pairs" in err
+    assert "UserWarning" not in err and "stylize" not in err  # not Python's two-line format
+
+
 def test_an_output_that_cannot_be_written_fails_before_the_run(tmp_path, capsys, monkeypatch):
     def no_run(*args, **kwargs):
         raise AssertionError("the run started")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,7 @@ def test_mixed_precision_is_checked_with_its_smaller_activations(monkeypatch):
 
 def test_too_little_memory_is_refused_with_the_size_that_fits():
     options = StyleOptions(size=2048)
-    with pytest.raises(OptionError, match=r"size 2048 needs about .* GB .* use size \d+ or less"):
+    with pytest.raises(OptionError, match=r"size 2048 needs about .* [MG]B .* use size \d+ or less"):
         check_memory(options, (1536, 2048), available=2**30)
 
 
@@ -77,3 +78,18 @@ def test_a_bad_memory_limit_is_named(monkeypatch, limit):
     monkeypatch.setenv("NST_MEMORY_LIMIT_MB", limit)
     with pytest.raises(OptionError, match=f"NST_MEMORY_LIMIT_MB must be .* got '{limit}'"):
         stylize(str(IMAGES / "tubingen.jpg"), str(IMAGES / "starry_night.jpg"), size=64, steps=1)
+
+
+def test_the_advised_size_is_the_largest_that_fits_whatever_was_asked():
+    available = 500 * 2**20
+    advised = set()
+    for size in (300, 1000, 4000):
+        with pytest.raises(OptionError, match=r"use size (\d+) or less") as refused:
+            check_memory(StyleOptions(size=size), (size * 3 // 4, size), available=available)
+        advised.add(int(str(refused.value).rsplit("use size ", 1)[1].split()[0]))
+    (fits,) = advised  # the same advice from every size asked for
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the fallback to fewer pairs
+        check_memory(StyleOptions(size=fits), (round(fits * 0.75), fits), available=available)
+    with pytest.raises(OptionError):
+        check_memory(StyleOptions(size=fits + 1), (round((fits + 1) * 0.75), fits + 1), available=available)
