@@ -233,9 +233,13 @@ def run(args: argparse.Namespace) -> int:
         if getattr(args, name) < 0:
             raise NSTError(f"--{name.replace('_', '-')} must be >= 0, got {getattr(args, name)}")
     if not isinstance(options.init, str) or options.init not in INIT_CHOICES:
+        from .errors import ImageError
         from .images import load_image
 
-        load_image(options.init)  # a bad --init file fails now, not after loading VGG19
+        try:
+            load_image(options.init)  # a bad --init file fails now, not after loading VGG19
+        except ImageError as err:  # perhaps a misspelt choice
+            raise ImageError(f"{err}; --init takes {', '.join(INIT_CHOICES)} or an image file") from None
 
     from tqdm.auto import tqdm
 

@@ -392,7 +392,7 @@ def fast_stylize(
     sources = list(style) if isinstance(style, (list, tuple)) else [style]
     if not sources:
         raise OptionError("at least one style image is needed")
-    weights = _blend_weights(blend_weights, len(sources))
+    weights = normalise_blend_weights(blend_weights, len(sources))
     content_image = load_image(content, size)
     styles = [load_image(s) for s in sources]
     if preserve_colors == "histogram":
@@ -418,7 +418,7 @@ def blend_style_vectors(
     model: FastStylizer, styles: Sequence[np.ndarray], weights: Sequence[float] | None = None
 ) -> np.ndarray:
     """The weighted mean of the styles' vectors: Magenta's way of mixing styles."""
-    weights = _blend_weights(weights, len(styles))
+    weights = normalise_blend_weights(weights, len(styles))
     return np.sum([w * model.style_vector(s) for w, s in zip(weights, styles, strict=True)], axis=0)
 
 
@@ -428,7 +428,8 @@ def with_strength(style_vector: np.ndarray, content_vector: np.ndarray, strength
     return (strength * np.asarray(style_vector) + (1.0 - strength) * np.asarray(content_vector)).astype(np.float32)
 
 
-def _blend_weights(weights: Sequence[float] | None, count: int) -> np.ndarray:
+def normalise_blend_weights(weights: Sequence[float] | None, count: int) -> np.ndarray:
+    """The weights of ``count`` styles summing to 1 (equal by default), or OptionError."""
     if weights is None:
         return np.full(count, 1.0 / count, np.float32)
     values = np.asarray([float(w) for w in weights], np.float64)

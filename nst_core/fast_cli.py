@@ -77,14 +77,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .fast import check_strength, fast_stylize, load_fast_model
+    from .fast import check_strength, fast_stylize, load_fast_model, normalise_blend_weights
     from .images import check_output_path, load_image, save_image
 
     output = check_output_path(args.output)
     check_strength(args.strength)
-    # Read every image first: a bad file fails before the model loads.
+    # Read every image and check every option first: a mistake fails before the model loads.
     content = load_image(args.content, args.size)
     styles = [load_image(s) for s in args.styles]
+    normalise_blend_weights(args.style_blend_weights, len(styles))
     model = load_fast_model(args.model, backend=args.backend)
     start = time.perf_counter()
     image = fast_stylize(

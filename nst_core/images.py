@@ -172,6 +172,11 @@ def load_image(source: ImageSource, size: int | None = None) -> np.ndarray:
         raise ImageError(f"{name}: {width}x{height} pixels is too small; need at least {MIN_SIDE} px on each side")
     if size is not None:
         array = resize_longest_side(array, size)
+        if min(array.shape[:2]) < MIN_SIDE:  # a long, thin picture at a small size
+            raise OptionError(
+                f"{name}: at size {size} it would be {array.shape[1]}x{array.shape[0]} px; need at least"
+                f" {MIN_SIDE} px on each side (raise size)"
+            )
     return array
 
 

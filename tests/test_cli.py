@@ -101,6 +101,7 @@ def test_bad_image_exits_2_with_one_line_and_writes_nothing(kind, tmp_path, caps
         (["-o", "result.gif"], "unsupported output format"),
         (["--style-blend-weights", "1", "2"], "blend weights"),
         (["--init", "no_such_init.png"], "no_such_init.png"),
+        (["--init", "contnet"], "--init takes content, noise, style, fast or an image file"),
     ],
 )
 def test_bad_options_exit_2_with_one_line(args, message, tmp_path, capsys, monkeypatch):

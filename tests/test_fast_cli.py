@@ -59,6 +59,22 @@ def test_fast_bad_input_is_one_line_and_writes_nothing(models, tmp_path, capsys,
     assert list(tmp_path.iterdir()) == []
 
 
+def test_fast_checks_sizes_and_weights_before_loading_the_model(tmp_path, capsys, monkeypatch):
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model was loaded")
+
+    monkeypatch.setattr("nst_core.fast.load_fast_model", no_model)
+    cases = [
+        (["--size", "16"], "tubingen.jpg: at size 16 it would be 16x12 px"),
+        ([STYLE_2, "--style-blend-weights", "1"], "2 style images need 2 blend weights"),
+    ]
+    for args, message in cases:
+        assert cli.main(["fast", CONTENT, STYLE, *args, "-o", str(tmp_path / "out.png")]) == 2
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_fast_usage_errors_exit_2(tmp_path, capsys):
     assert fast_cli.main([CONTENT]) == 2  # no style
     assert fast_cli.main([CONTENT, STYLE, "-o", str(tmp_path / "out.gif")]) == 2
