@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``nst fast`` with ``argv`` (without the ``fast``); returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    return run_command(build_parser, run, argv)
+    return run_command(build_parser, run, argv, prog="nst fast")
 
 
 def run(args: argparse.Namespace) -> int:

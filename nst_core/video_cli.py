@@ -165,7 +165,7 @@ def run(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``nst video``; returns the exit status (errors as one line, exit 2)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    return run_command(build_parser, run, argv)
+    return run_command(build_parser, run, argv, prog="nst video")
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ def test_fast_bad_input_is_one_line_and_writes_nothing(models, tmp_path, capsys,
     out = tmp_path / "out.png"
     assert cli.main(["fast", *args, "-o", str(out)]) == 2
     err = capsys.readouterr().err
-    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("nst fast: error:") and message in err and err.count("\n") == 1 and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
 
 
