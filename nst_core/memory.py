@@ -124,8 +124,8 @@ def check_memory(options, height_width: tuple[int, int], available: int | None =
         for pairs in range(history - 1, MIN_LBFGS_HISTORY - 1, -1):
             if need(pairs) <= available:
                 warnings.warn(
-                    f"{width}x{height} px with {history} L-BFGS pairs needs about {_gigabytes(need(history))}"
-                    f" of {_gigabytes(available)} available; using {pairs} pairs",
+                    f"{width}x{height} px with {history} L-BFGS pairs needs about {_readable_bytes(need(history))}"
+                    f" of {_readable_bytes(available)} available; using {pairs} pairs",
                     stacklevel=3,
                 )
                 return pairs
@@ -150,11 +150,11 @@ def check_memory(options, height_width: tuple[int, int], available: int | None =
         advice = "not even the smallest size fits"
     with_pairs = f" (with {pairs} L-BFGS pairs)" if options.optimizer == "lbfgs" else ""
     raise OptionError(
-        f"size {options.size} needs about {_gigabytes(need(pairs))} of memory{with_pairs} but only"
-        f" {_gigabytes(available)} is available; {advice}"
+        f"size {options.size} needs about {_readable_bytes(need(pairs))} of memory{with_pairs} but only"
+        f" {_readable_bytes(available)} is available; {advice}"
     )
 
 
-def _gigabytes(count: int) -> str:
-    """Bytes as MB below 10 GB, so that a near miss does not read "needs 0.5 GB of 0.5 GB"."""
+def _readable_bytes(count: int) -> str:
+    """MB below 10 GB (so that a near miss does not read "needs 0.5 GB of 0.5 GB"), else GB."""
     return f"{count / 2**20:.0f} MB" if count < 10 * 2**30 else f"{count / 2**30:.1f} GB"
