@@ -5,7 +5,8 @@
 
 Only translates arguments into :class:`~nst_core.options.StyleOptions` and a call of
 :func:`~nst_core.stylize`; errors in the user's input are printed as one line on stderr
-with exit status 2, Ctrl-C saves the best image so far and exits with 130.
+with exit status 2, Ctrl-C saves the best image so far (once a step has ended) and exits
+with 130.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from .device import import_tensorflow
 try:
     import_tensorflow()  # before anything imports it, so its start-up log stays hidden
 except KeyboardInterrupt:  # Ctrl-C in the first seconds: one line, as later, not a traceback
-    print("nst: interrupted; nothing written", file=sys.stderr)
+    _command = " ".join(["nst"] + sys.argv[1:2]) if sys.argv[1:2] in (["fast"], ["video"]) else "nst"
+    print(f"{_command}: interrupted; nothing written", file=sys.stderr)
     raise SystemExit(130) from None
 
 from .errors import NSTError  # noqa: E402
@@ -277,7 +279,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _show_warning(prog: str, message, category, filename, lineno, file=None, line=None) -> None:
     """A warning (such as the memory fallback) as one line in the style of the errors."""
-    print(f"{prog}: warning: {message}", file=sys.stderr)
+    from tqdm.auto import tqdm
+
+    tqdm.write(f"{prog}: warning: {message}", file=sys.stderr)  # above a progress bar, not on its line
 
 
 def run_command(

@@ -18,6 +18,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from .cli import _Parser, run_command  # noqa: E402
 from .color import PRESERVE_COLORS  # noqa: E402
+from .errors import OptionError  # noqa: E402
 
 DEFAULT_SIZE = 512
 
@@ -78,12 +79,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from .fast import check_strength, fast_stylize, load_fast_model, normalise_blend_weights
-    from .images import check_output_path, load_image, save_image
+    from .images import MIN_SIDE, check_output_path, load_image, save_image
 
     output = check_output_path(args.output)
     check_strength(args.strength)
     # Read every image and check every option first: a mistake fails before the model loads.
     content = load_image(args.content, args.size)
+    if min(content.shape[:2]) < MIN_SIDE:  # a long, thin photo at a small --size
+        height, width = content.shape[:2]
+        raise OptionError(
+            f"{args.content}: at --size {args.size} it would be {width}x{height} px; need at least {MIN_SIDE} px"
+            " on each side (raise --size)"
+        )
     styles = [load_image(s) for s in args.styles]
     normalise_blend_weights(args.style_blend_weights, len(styles))
     model = load_fast_model(args.model, backend=args.backend)

@@ -31,8 +31,9 @@ MAX_PIXELS = 178_956_970  # PIL's own bomb limit (2 x its warning threshold)
 #: Smallest side accepted, in pixels. VGG19 halves the image four times before block5,
 #: so anything smaller has no spatial extent left at the deepest style layer.
 MIN_SIDE = 16
-#: Float image arrays may stray this far beyond [0, 1] (rounding) and are clipped; further is an error.
-FLOAT_TOLERANCE = 0.01
+#: Float image arrays may stray this far beyond [0, 1] (resampling overshoot) and are clipped;
+#: further means another scale (0-255, or [-1, 1]) and is an error.
+FLOAT_SLACK = 0.5
 #: URL downloads: seconds before giving up, and the largest body accepted, in bytes.
 URL_TIMEOUT_S = 30
 URL_MAX_BYTES = 64 * 1024 * 1024
@@ -124,10 +125,10 @@ def _array_to_rgb(array: np.ndarray, name: str) -> np.ndarray:
         array = array.astype(np.float32)
         if not np.all(np.isfinite(array)):
             raise ImageError(f"{name}: array contains NaN or infinite values")
-        low, high = float(array.min(initial=0.0)), float(array.max(initial=0.0))
-        # Rounding error beyond [0, 1] is clipped; 0-255 or [-1, 1] floats would become a white
-        # or half-black picture without a word.
-        if low < -FLOAT_TOLERANCE or high > 1.0 + FLOAT_TOLERANCE:
+        low, high = (float(array.min()), float(array.max())) if array.size else (0.0, 0.0)
+        # Overshoot from resampling (bicubic, Lanczos ringing) is clipped; 0-255 or [-1, 1]
+        # floats would become a white or half-black picture without a word.
+        if low < -FLOAT_SLACK or high > 1.0 + FLOAT_SLACK:
             raise ImageError(
                 f"{name}: float array values span [{low:g}, {high:g}]; give [0, 1]"
                 " (divide 0-255 values by 255, or pass a uint8 array)"
@@ -172,11 +173,6 @@ def load_image(source: ImageSource, size: int | None = None) -> np.ndarray:
         raise ImageError(f"{name}: {width}x{height} pixels is too small; need at least {MIN_SIDE} px on each side")
     if size is not None:
         array = resize_longest_side(array, size)
-        if min(array.shape[:2]) < MIN_SIDE:  # a long, thin picture at a small size
-            raise OptionError(
-                f"{name}: at size {size} it would be {array.shape[1]}x{array.shape[0]} px; need at least"
-                f" {MIN_SIDE} px on each side (raise size)"
-            )
     return array
 
 
@@ -216,32 +212,38 @@ def to_pil(image: np.ndarray) -> Image.Image:
 
 def check_output_path(path: str | os.PathLike) -> Path:
     """Validate an output path before any work is done: a known suffix, not a folder, writable."""
+    return check_output(path, SAVE_FORMATS, "output format", "out.png")
+
+
+def check_output(path: str | os.PathLike, suffixes, kind: str, example: str) -> Path:
+    """``path`` as a Path if it has one of ``suffixes`` and its folder takes new files, else OptionError.
+
+    Checked before a run, so that an output that cannot be written fails at once and not
+    after minutes of work; missing folders are made only when the file is written.
+    """
     path = Path(path).expanduser()
-    if path.is_dir():
-        raise OptionError(f"{path}: is a folder; give a file name such as {path / 'out.png'}")
-    if path.suffix.lower() not in SAVE_FORMATS:
-        known = ", ".join(SAVE_FORMATS)
-        raise OptionError(f"{path}: unsupported output format {path.suffix or '(none)'!r}; use {known}")
-    check_writable_folder(path)
+    try:
+        if path.is_dir():
+            raise OptionError(f"{path}: is a folder; give a file name such as {path / example}")
+        if path.suffix.lower() not in suffixes:
+            raise OptionError(f"{path}: unsupported {kind} {path.suffix or '(none)'!r}; use {', '.join(suffixes)}")
+        folder = path.parent
+        while not os.path.lexists(folder) and folder != folder.parent:  # the folders to be made
+            folder = folder.parent
+        if not folder.is_dir():
+            raise OptionError(f"{path}: {folder} is not a folder")
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as err:  # no permission to look, a read-only or special file system
+        raise OptionError(cannot_write(path, err)) from None
     return path
 
 
-def check_writable_folder(path: Path) -> None:
-    """Raise OptionError unless ``path``'s folder takes new files (or can be created).
-
-    Checked before a run, so that an output that cannot be written fails at once and not
-    after minutes of work; the folders themselves are made only when the file is written.
-    """
-    folder = path.parent
-    while not folder.exists():
-        folder = folder.parent
-    if not folder.is_dir():
-        raise OptionError(f"{path}: {folder} is a file, not a folder")
-    try:
-        with tempfile.TemporaryFile(dir=folder):
-            pass
-    except OSError as err:
-        raise OptionError(f"{path}: cannot write in {folder} ({err.strerror or err})") from None
+def cannot_write(path: Path, err: OSError) -> str:
+    """One line for an OSError while writing ``path`` (ffmpeg's errors span many lines)."""
+    text = str(err).strip()
+    reason = err.strerror or (text.splitlines()[0] if text else type(err).__name__)
+    return f"{path}: cannot write ({reason})"
 
 
 @contextlib.contextmanager
@@ -256,17 +258,16 @@ def atomic_output(path: Path) -> Iterator[str]:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
     except OSError as err:
-        raise ImageError(f"{path}: cannot write ({err.strerror or err})") from None
+        raise ImageError(cannot_write(path, err)) from None
     os.close(handle)
     try:
         yield temporary
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
-    except OSError as err:  # a full disk, a folder gone meanwhile: one line, not a traceback
+    except BaseException as err:
         Path(temporary).unlink(missing_ok=True)
-        raise ImageError(f"{path}: cannot write ({err.strerror or err})") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        if isinstance(err, OSError):  # a full disk, a folder gone meanwhile: one line, not a traceback
+            raise ImageError(cannot_write(path, err)) from None
         raise
 
 

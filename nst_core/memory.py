@@ -123,9 +123,10 @@ def check_memory(options, height_width: tuple[int, int], available: int | None =
     if options.optimizer == "lbfgs":
         for pairs in range(history - 1, MIN_LBFGS_HISTORY - 1, -1):
             if need(pairs) <= available:
+                needed, room = _readable_bytes(need(history), available)
                 warnings.warn(
-                    f"{width}x{height} px with {history} L-BFGS pairs needs about {_readable_bytes(need(history))}"
-                    f" of {_readable_bytes(available)} available; using {pairs} pairs",
+                    f"{width}x{height} px with {history} L-BFGS pairs needs about {needed}"
+                    f" of {room} available; using {pairs} pairs",
                     stacklevel=3,
                 )
                 return pairs
@@ -149,12 +150,15 @@ def check_memory(options, height_width: tuple[int, int], available: int | None =
     else:
         advice = "not even the smallest size fits"
     with_pairs = f" (with {pairs} L-BFGS pairs)" if options.optimizer == "lbfgs" else ""
+    needed, room = _readable_bytes(need(pairs), available)
     raise OptionError(
-        f"size {options.size} needs about {_readable_bytes(need(pairs))} of memory{with_pairs} but only"
-        f" {_readable_bytes(available)} is available; {advice}"
+        f"size {options.size} needs about {needed} of memory{with_pairs} but only {room} is available; {advice}"
     )
 
 
-def _readable_bytes(count: int) -> str:
-    """MB below 10 GB (so that a near miss does not read "needs 0.5 GB of 0.5 GB"), else GB."""
-    return f"{count / 2**20:.0f} MB" if count < 10 * 2**30 else f"{count / 2**30:.1f} GB"
+def _readable_bytes(*counts: int) -> list[str]:
+    """Byte counts in one unit: MB when all are below 10 GB (so that a near miss does not read
+    "needs 0.5 GB of 0.5 GB"), else GB."""
+    if max(counts) < 10 * 2**30:
+        return [f"{count / 2**20:.0f} MB" for count in counts]
+    return [f"{count / 2**30:.1f} GB" for count in counts]

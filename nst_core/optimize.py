@@ -381,7 +381,7 @@ class PixelOptimizer:
             stopped = "interrupted"
         taken = len(history)
         if not history:  # zero steps (or stopped during the first): the initial image is the answer
-            parts = self.objective(self.image[None])
+            parts = self.objective(self._best_image[None])  # the image returned, even if a step moved self.image
             history.append(parts)
             self._best_loss.assign(parts["total"])
         seconds = time.perf_counter() - start

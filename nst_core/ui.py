@@ -35,7 +35,7 @@ from PIL import Image
 
 from .color import PRESERVE_COLORS
 from .errors import NSTError, OptionError
-from .images import load_image, save_image, to_pil, to_uint8
+from .images import cannot_write, load_image, save_image, to_pil, to_uint8
 from .optimize import OPTIMIZERS, Progress
 from .options import INIT_CHOICES, StyleOptions
 from .precision import PRECISIONS
@@ -534,7 +534,8 @@ class StyleApp:
         )
         self.save_button.disabled = False
         ended = "stopped" if result.stopped else "done"
-        self._say(f"{ended}: {result.steps} steps in {result.seconds:.1f} s, loss {result.loss:.4g}")
+        steps = f"{result.steps} step{'' if result.steps == 1 else 's'}"
+        self._say(f"{ended}: {steps} in {result.seconds:.1f} s, loss {result.loss:.4g}")
 
     def snapshot(self):
         """A static HTML view of the last run (pictures, loss plot, evolution GIF).
@@ -574,12 +575,15 @@ class StyleApp:
             self._save_message("nothing to save yet: press Run")
             return None
         path = Path(path or self.save_path.value or "stylized.png")
-        if not path.suffix and not path.is_dir():
-            path = path.with_suffix(".png")
         try:
+            if not path.suffix and not path.is_dir():
+                path = path.with_suffix(".png")
             written = save_image(self.result.image, path)
         except NSTError as err:
             self._save_message(str(err))
+            return None
+        except OSError as err:  # not even allowed to look at the folder
+            self._save_message(cannot_write(path, err))
             return None
         mime = "image/png" if written.suffix.lower() == ".png" else "image/jpeg"
         data = base64.b64encode(written.read_bytes()).decode("ascii")

@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image, ImageSequence
 
 from .errors import ImageError, OptionError
-from .images import atomic_output, check_writable_folder, load_image, resize, resize_longest_side, to_uint8
+from .images import atomic_output, check_output, load_image, resize, resize_longest_side, to_uint8
 
 #: Suffixes read as a folder of frames' files (sorted by name).
 FRAME_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
@@ -83,14 +83,11 @@ def probe_video(path: str | os.PathLike, fps: float | None = None) -> VideoInfo:
         return VideoInfo(path, rate, len(durations), size)
     import imageio_ffmpeg
 
+    meta = _ffmpeg_header(path)
     try:
-        reader = imageio_ffmpeg.read_frames(str(path))
-        meta = next(reader)
-        reader.close()
         count, _ = imageio_ffmpeg.count_frames_and_secs(str(path))
-    except (OSError, RuntimeError, StopIteration, ValueError) as err:
-        first_line = str(err).strip().splitlines()[-1][:160] if str(err).strip() else type(err).__name__
-        raise ImageError(f"{path}: not a video ffmpeg can read ({first_line})") from None
+    except (OSError, RuntimeError, ValueError) as err:
+        raise ImageError(f"{path}: not a video ffmpeg can read ({_last_line(err)})") from None
     if not meta.get("size") or not count:
         raise ImageError(f"{path}: holds no video frames")
     return VideoInfo(
@@ -106,6 +103,32 @@ def _even(image: np.ndarray) -> np.ndarray:
     """Crop to even width and height: H.264 in yuv420p stores colour at half resolution."""
     height, width = image.shape[:2]
     return image[: height - height % 2, : width - width % 2]
+
+
+def has_sound(path: str | os.PathLike) -> bool:
+    """Whether a clip has a sound track, from its header (no frame is decoded)."""
+    path = Path(path).expanduser()
+    _check_exists(path)
+    return _kind(path) == "ffmpeg" and bool(_ffmpeg_header(path).get("audio_codec"))
+
+
+def _ffmpeg_header(path: Path) -> dict:
+    """What ffmpeg reports of a file before its first frame: size, fps, audio codec..."""
+    import imageio_ffmpeg
+
+    try:
+        reader = imageio_ffmpeg.read_frames(str(path))
+        meta = next(reader)
+        reader.close()
+    except (OSError, RuntimeError, StopIteration, ValueError) as err:
+        raise ImageError(f"{path}: not a video ffmpeg can read ({_last_line(err)})") from None
+    return meta
+
+
+def _last_line(err: Exception) -> str:
+    # ffmpeg's own message ends its output; imageio-ffmpeg puts the command line before it.
+    text = str(err).strip()
+    return text.splitlines()[-1][:160] if text else type(err).__name__
 
 
 def iter_frames(
@@ -169,15 +192,7 @@ def read_video(
 
 def check_video_output(path: str | os.PathLike) -> Path:
     """Validate an output path before any work: a known suffix (.mp4 or .gif), not a folder, writable."""
-    path = Path(path).expanduser()
-    if path.is_dir():
-        raise OptionError(f"{path}: is a folder; give a file name such as {path / 'out.mp4'}")
-    if path.suffix.lower() not in VIDEO_SUFFIXES:
-        raise OptionError(
-            f"{path}: unsupported video format {path.suffix or '(none)'!r}; use {', '.join(VIDEO_SUFFIXES)}"
-        )
-    check_writable_folder(path)
-    return path
+    return check_output(path, VIDEO_SUFFIXES, "video format", "out.mp4")
 
 
 def write_video(
@@ -189,9 +204,10 @@ def write_video(
 ) -> Path:
     """Write frames as MP4 (H.264) or GIF (by suffix) at ``fps`` frames per second, atomically.
 
-    ``audio_from``: a video whose sound track is copied into an MP4 (GIF has no sound).
-    ``quality``: ffmpeg's 0-10 scale for MP4. Every frame must have the size of the first.
-    Returns the path written.
+    ``audio_from``: a video whose sound track is copied into an MP4 (GIF has no sound); one
+    without a sound track is an OptionError. ``quality``: ffmpeg's 0-10 scale for MP4. Every
+    frame must have the size of the first. Returns the path written; on any error the file
+    at ``path`` is left as it was.
     """
     path = check_video_output(path)
     if not frames:
@@ -199,7 +215,7 @@ def write_video(
     if not np.isfinite(fps) or fps <= 0:
         raise OptionError(f"frame rate must be > 0, got {fps!r}")
     height, width = frames[0].shape[:2]
-    if audio_from is not None and path.suffix.lower() != ".gif" and not probe_video(audio_from).has_audio:
+    if audio_from is not None and path.suffix.lower() != ".gif" and not has_sound(audio_from):
         # ffmpeg would fail to map the missing stream and leave an empty file behind.
         raise OptionError(f"{audio_from}: has no sound track to copy (pass audio_from=None)")
     with atomic_output(path) as temporary:

@@ -132,9 +132,9 @@ def test_an_output_that_cannot_be_written_fails_before_the_run(tmp_path, capsys,
 
     monkeypatch.setattr("nst_core.api.stylize", no_run)
     (tmp_path / "notes.txt").write_text("a file, not a folder")
-    targets = [(tmp_path / "notes.txt" / "out.png", "is a file, not a folder")]
+    targets = [(tmp_path / "notes.txt" / "out.png", "notes.txt is not a folder")]
     if Path("/proc/self").is_dir():  # Linux: a folder that takes no new files, even for root
-        targets.append((Path("/proc/out.png"), "cannot write in /proc"))
+        targets.append((Path("/proc/out.png"), "/proc/out.png: cannot write"))
     for out, message in targets:
         assert main([str(CONTENT), str(STYLE), "-o", str(out), "--quiet"]) == 2
         err = capsys.readouterr().err.strip()

@@ -65,7 +65,7 @@ def test_fast_checks_sizes_and_weights_before_loading_the_model(tmp_path, capsys
 
     monkeypatch.setattr("nst_core.fast.load_fast_model", no_model)
     cases = [
-        (["--size", "16"], "tubingen.jpg: at size 16 it would be 16x12 px"),
+        (["--size", "16"], "tubingen.jpg: at --size 16 it would be 16x12 px"),
         ([STYLE_2, "--style-blend-weights", "1"], "2 style images need 2 blend weights"),
     ]
     for args, message in cases:

@@ -174,6 +174,17 @@ def test_float_arrays_outside_zero_to_one_are_refused_not_clipped():
     for wrong in (photo * 255.0, photo * 2.0 - 1.0):  # 0-255 floats, [-1, 1] floats
         with pytest.raises(ImageError, match=r"float array values span .*give \[0, 1\]"):
             load_image(wrong)
-    nearly = photo.copy()
-    nearly[0, 0] = [1.000001, -1e-7, 0.5]  # rounding error is clipped quietly
-    assert load_image(nearly)[0, 0].tolist() == [1.0, 0.0, 0.5]
+    overshoot = photo.copy()
+    overshoot[0, 0] = [1.2, -0.1, 0.5]  # bicubic or Lanczos ringing is clipped quietly
+    assert load_image(overshoot)[0, 0].tolist() == [1.0, 0.0, 0.5]
+
+
+def test_a_folder_we_may_not_even_look_into_is_one_line(tmp_path, monkeypatch):
+    def denied(self):  # what Path.is_dir does on Python < 3.14 for a folder without access (EACCES)
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "is_dir", denied)
+    with pytest.raises(OptionError, match=r"out.png: cannot write \(Permission denied\)"):
+        save_image(np.zeros((20, 20, 3)), tmp_path / "private" / "out.png")
+    monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []

@@ -93,3 +93,12 @@ def test_the_advised_size_is_the_largest_that_fits_whatever_was_asked():
         check_memory(StyleOptions(size=fits), (round(fits * 0.75), fits), available=available)
     with pytest.raises(OptionError):
         check_memory(StyleOptions(size=fits + 1), (round((fits + 1) * 0.75), fits + 1), available=available)
+
+
+def test_a_size_nothing_fits_and_adam_are_said_plainly():
+    with pytest.raises(
+        OptionError, match=r"needs about \d+ MB of memory \(with 5 L-BFGS pairs\).*not even the smallest"
+    ):
+        check_memory(StyleOptions(size=512), (384, 512), available=2**20)
+    with pytest.raises(OptionError, match=r"needs about \d+ MB of memory but only 1000 MB is available; use size"):
+        check_memory(StyleOptions(size=1024, optimizer="adam"), (768, 1024), available=1000 * 2**20)
