@@ -212,8 +212,10 @@ def test_a_stylizer_starts_anew_when_the_step_would_differ(change):
 def test_a_stylizer_refuses_a_bad_style_and_still_works():
     stylizer = nst_core.Stylizer()
     stylizer(CONTENT, STYLE, **SMALL)
-    with pytest.raises(OptionError, match="style image is"):
+    with pytest.raises(OptionError, match=r"style image is .*\(raise size or style_scale\)$"):
         stylizer(CONTENT, np.zeros((20, 400, 3)), **SMALL)
+    with pytest.raises(OptionError, match=r"content image is .*\(raise size\)$"):  # style_scale cannot help
+        stylizer(np.zeros((20, 400, 3)), STYLE, **SMALL)
     _same_run(stylizer(CONTENT, STYLE_2, **SMALL), nst_core.stylize(CONTENT, STYLE_2, **SMALL))
 
 
