@@ -12,6 +12,7 @@ import functools
 import gc
 import io
 import os
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -243,6 +244,12 @@ class Stylizer:
 
         settings = {**options.optimizer_settings(), "lbfgs_history": lbfgs_history}
         sizes = pyramid.pyramid_sizes(options.size, options.pyramid_levels, options.pyramid_start_size)
+        if len(sizes) < options.pyramid_levels:
+            warnings.warn(
+                f"pyramid_levels={options.pyramid_levels} at size {options.size}: scales under"
+                f" {pyramid.MIN_PYRAMID_SIZE} px are dropped, so {len(sizes)} scale(s) run",
+                stacklevel=2,
+            )
         if len(sizes) == 1:
             optimizer = self._reuse_or_build(key, options, target_content, style_images, settings)
             run = optimizer.run(init, options.steps, callback=callback, callback_every=callback_every)

@@ -28,6 +28,7 @@ except KeyboardInterrupt:  # Ctrl-C in the first seconds: one line, as later, no
     print(f"{_command}: interrupted; nothing written", file=sys.stderr)
     raise SystemExit(130) from None
 
+from . import __version__  # noqa: E402
 from .errors import NSTError  # noqa: E402
 from .options import INIT_CHOICES, StyleOptions  # noqa: E402
 from .precision import PRECISIONS  # noqa: E402
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         + "example:\n  nst images/tubingen.jpg images/starry_night.jpg -o out.png",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s (nst_core {__version__})")
     parser.add_argument("content", help="content image: file path or http(s) URL")
     parser.add_argument("styles", nargs="+", metavar="style", help="one or more style images")
     parser.add_argument("-o", "--output", default="out.png", help="result file, .png or .jpg (default: out.png)")

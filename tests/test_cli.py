@@ -75,6 +75,13 @@ def test_options_reach_the_optimisation(tmp_path, capsys):
     assert status == 0 and out.exists()
 
 
+def test_version(capsys):
+    import nst_core
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"nst (nst_core {nst_core.__version__})"
+
+
 def test_help_reads_well(capsys):
     assert main(["--help"]) == 0
     text = capsys.readouterr().out

@@ -70,6 +70,12 @@ def test_a_stop_at_a_coarse_scale_still_returns_a_full_size_image():
     assert result.image.shape == content.shape
 
 
+def test_a_pyramid_too_small_for_its_levels_says_so():
+    with pytest.warns(UserWarning, match="pyramid_levels=3 at size 64: .* so 1 scale"):
+        result = stylize(CONTENT, STYLE, size=64, steps=1, pyramid_levels=3)
+    assert result.steps == 1
+
+
 def test_cli_pyramid_flags_reach_the_options():
     args = build_parser().parse_args(["c.jpg", "s.jpg", "--pyramid", "3", "--jit", "--no-lbfgs-safeguard"])
     options = options_from_args(args)
