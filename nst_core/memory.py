@@ -115,8 +115,10 @@ def check_memory(options, height_width: tuple[int, int], available: int | None =
     history = options.lbfgs_history
     dtype = compute_dtype(options.precision)
 
-    def need(pairs: int) -> int:
-        return estimate_peak_bytes(height, width, options.optimizer, pairs, layers, dtype, options.jit_compile)
+    def need(pairs: int, scale: float = 1.0) -> int:  # at ``scale`` times the size asked for
+        return estimate_peak_bytes(
+            round(height * scale), round(width * scale), options.optimizer, pairs, layers, dtype, options.jit_compile
+        )
 
     if available is None or need(history) <= available:
         return history
@@ -133,11 +135,7 @@ def check_memory(options, height_width: tuple[int, int], available: int | None =
     pairs = min(history, MIN_LBFGS_HISTORY)  # what the fallback above got down to
 
     def fits_at(size: int) -> bool:
-        scale = size / options.size
-        bytes_needed = estimate_peak_bytes(
-            round(height * scale), round(width * scale), options.optimizer, pairs, layers, dtype, options.jit_compile
-        )
-        return bytes_needed <= available
+        return need(pairs, size / options.size) <= available
 
     # The largest size that fits (the estimate grows with the size), so the advice does not
     # depend on the size asked for.
