@@ -240,10 +240,14 @@ def check_output(path: str | os.PathLike, suffixes, kind: str, example: str) -> 
 
 
 def cannot_write(path: Path, err: OSError) -> str:
-    """One line for an OSError while writing ``path`` (ffmpeg's errors span many lines)."""
+    """One line for an OSError while writing ``path``."""
+    return f"{path}: cannot write ({os_error_reason(err)})"
+
+
+def os_error_reason(err: OSError) -> str:
+    """The reason of an OSError in one line (ffmpeg's errors span many lines)."""
     text = str(err).strip()
-    reason = err.strerror or (text.splitlines()[0] if text else type(err).__name__)
-    return f"{path}: cannot write ({reason})"
+    return err.strerror or (text.splitlines()[0] if text else type(err).__name__)
 
 
 @contextlib.contextmanager

@@ -31,7 +31,7 @@ from . import memory
 from .api import prepare_images
 from .errors import OptionError
 from .flow import DIS_PRESETS, frame_flow, warp
-from .images import ImageSource, load_image, save_image, to_uint8
+from .images import ImageSource, load_image, os_error_reason, save_image, to_uint8
 from .objective import StyleObjective
 from .optimize import PixelOptimizer
 from .options import StyleOptions
@@ -136,7 +136,7 @@ def _open_work_dir(work_dir: Path, fingerprint: str) -> None:
         work_dir.mkdir(parents=True, exist_ok=True)
         settings.write_text(json.dumps({"fingerprint": fingerprint}))
     except OSError as err:
-        raise OptionError(f"{work_dir}: cannot make the work folder ({err.strerror or err})") from None
+        raise OptionError(f"{work_dir}: cannot make the work folder ({os_error_reason(err)})") from None
 
 
 def _finished_frames(work_dir: Path | None, count: int) -> list[np.ndarray]:
