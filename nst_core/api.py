@@ -24,6 +24,7 @@ import tensorflow as tf
 from . import color, memory, pyramid
 from .errors import OptionError
 from .images import ImageSource, load_image, resize, save_image, to_pil
+from .metrics import QualityReport, quality
 from .objective import StyleObjective
 from .optimize import Callback, PixelOptimizer
 from .options import StyleOptions
@@ -44,6 +45,8 @@ class Result:
         options: the :class:`StyleOptions` used.
         taken: steps run, over every scale of a pyramid (whose ``history`` is that of the
             full size only); None counts the history.
+        content, styles: the content and style images as loaded for the run, which
+            :meth:`quality` measures against.
     """
 
     image: np.ndarray
@@ -52,6 +55,8 @@ class Result:
     stopped: str | None
     options: StyleOptions
     taken: int | None = None
+    content: np.ndarray | None = dataclasses.field(default=None, repr=False)
+    styles: list[np.ndarray] | None = dataclasses.field(default=None, repr=False)
 
     @property
     def steps(self) -> int:
@@ -64,6 +69,17 @@ class Result:
     def loss(self) -> float:
         """Lowest total loss of the run (that of :attr:`image`)."""
         return float(np.nanmin(self.history["total"]))
+
+    def quality(self, judge_model: Any = None) -> QualityReport:
+        """How stylised the image is: style distance, content distance, the independent
+        style judge and the sliced Wasserstein distance (see :mod:`nst_core.metrics`).
+
+        Takes a few seconds (three VGG19 passes and the judge's network). ``judge_model``
+        is a loaded :class:`~nst_core.fast.FastStylizer` to judge with.
+        """
+        if self.content is None or not self.styles:
+            raise OptionError("this Result does not hold its content and style images to measure against")
+        return quality(self.image, self.content, self.styles, self.options.style_blend_weights, judge_model)
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the image as PNG or JPEG (by suffix), atomically; returns the path."""
@@ -143,6 +159,7 @@ def _step_key(options: StyleOptions, content_shape: tuple[int, ...]) -> tuple:
         tuple(options.style_layers),
         options.pooling,
         options.precision,
+        options.style_loss,
         options.pyramid_levels,
         options.pyramid_start_size,
         tuple(sorted(options.optimizer_settings().items())),
@@ -216,6 +233,7 @@ class Stylizer:
         if option_values:
             options = options.replace(**option_values)
         content_image, style_images = prepare_images(content, style, options)
+        loaded_styles = list(style_images)
         key = _step_key(options, content_image.shape)
         if key == self._key:
             # The same run fitted before, and its state is already allocated (free memory
@@ -268,7 +286,14 @@ class Stylizer:
         if options.preserve_colors == "luminance":
             image = color.combine_luminance(image, content_image)
         return Result(
-            image=image, history=run.history, seconds=run.seconds, stopped=run.stopped, options=options, taken=run.steps
+            image=image,
+            history=run.history,
+            seconds=run.seconds,
+            stopped=run.stopped,
+            options=options,
+            taken=run.steps,
+            content=content_image,
+            styles=loaded_styles,
         )
 
     def _reuse_or_build(

@@ -1,9 +1,10 @@
 """The style-transfer objective: targets computed once, and the weighted sum of the losses.
 
-``StyleObjective`` owns the extractor, the content features and the style Gram matrices of
-the target images, and the weights. Calling it on an image batch runs VGG19 once and
-returns every loss part, so the optimiser, the callbacks and the benchmarks all read the
-same numbers.
+``StyleObjective`` owns the extractor, the content features and the style targets of the
+target images (Gram matrices, or feature samples for the sliced loss), and the weights.
+Calling it on an image batch runs VGG19 once and returns every loss part, so the optimiser,
+the callbacks and the benchmarks all read the same numbers. The terms are relative (see
+:mod:`nst_core.losses`), so the weights mean the same for every image.
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ import numpy as np
 import tensorflow as tf
 
 from .errors import OptionError
-from .losses import content_loss, gram_matrix, style_loss, total_variation_loss
+from .losses import (
+    STYLE_LOSSES,
+    content_loss,
+    gram_loss,
+    gram_matrix,
+    random_directions,
+    sliced_wasserstein_loss,
+    total_variation_loss,
+)
 from .vgg import VGGFeatures
 
 if TYPE_CHECKING:
@@ -35,6 +44,40 @@ def blended_style_grams(
     As in jcjohnson/neural-style, the target of each layer is the weighted average of the
     styles' Gram matrices; weights are normalised to sum to 1, so 1:0 is the first style.
     """
+    grams: dict[str, tf.Tensor] = {}
+    for weight, features in _weighted_style_features(extractor, styles, blend_weights):
+        for layer in layers:
+            term = float(weight) * gram_matrix(features[layer])
+            grams[layer] = grams[layer] + term if layer in grams else term
+    return grams
+
+
+def style_feature_samples(
+    extractor: VGGFeatures,
+    styles: Sequence[np.ndarray],
+    layers: Sequence[str],
+    blend_weights: Sequence[float] | None = None,
+) -> dict[str, tuple[tf.Tensor, tf.Tensor]]:
+    """Feature vectors of several style images and their probabilities, for distribution losses.
+
+    ``layer -> (features (M, C), weights (M,))``: every style's feature vectors stacked,
+    each weighted by its image's blend weight divided by its number of positions, so that
+    they describe the mixture of the styles (whose Gram matrix is the blended Gram above).
+    """
+    samples: dict[str, tuple[list[tf.Tensor], list[tf.Tensor]]] = {layer: ([], []) for layer in layers}
+    for weight, features in _weighted_style_features(extractor, styles, blend_weights):
+        for layer in layers:
+            flat = tf.reshape(features[layer], [-1, features[layer].shape[-1]])
+            count = tf.shape(flat)[0]
+            samples[layer][0].append(flat)
+            samples[layer][1].append(tf.fill([count], float(weight)) / tf.cast(count, tf.float32))
+    return {layer: (tf.concat(f, 0), tf.concat(w, 0)) for layer, (f, w) in samples.items()}
+
+
+def _weighted_style_features(
+    extractor: VGGFeatures, styles: Sequence[np.ndarray], blend_weights: Sequence[float] | None
+) -> list[tuple[float, dict[str, tf.Tensor]]]:
+    """(normalised blend weight, VGG19 features) of each style image with a weight above 0."""
     if not styles:
         raise OptionError("at least one style image is needed")
     weights = np.ones(len(styles)) if blend_weights is None else np.asarray(blend_weights, dtype=float)
@@ -43,15 +86,11 @@ def blended_style_grams(
     if np.any(weights < 0) or not np.isfinite(weights).all() or weights.sum() <= 0:
         raise OptionError(f"style blend weights must be >= 0 with a positive sum, got {list(weights)}")
     weights = weights / weights.sum()
-    grams: dict[str, tf.Tensor] = {}
-    for style, weight in zip(styles, weights, strict=True):
-        if weight == 0:
-            continue
-        features = extractor(tf.constant(style[None], tf.float32))
-        for layer in layers:
-            term = float(weight) * gram_matrix(features[layer])
-            grams[layer] = grams[layer] + term if layer in grams else term
-    return grams
+    return [
+        (float(weight), extractor(tf.constant(style[None], tf.float32)))
+        for style, weight in zip(styles, weights, strict=True)
+        if weight > 0
+    ]
 
 
 class StyleObjective:
@@ -68,6 +107,11 @@ class StyleObjective:
             normalised to sum to 1, so ``style_weight`` keeps its meaning.
         blend_weights: relative weight of each style image.
         extra_losses: further weighted terms, ``name -> f(images) -> scalar``, added to the total.
+        style_loss: how style statistics are compared (:data:`~nst_core.losses.STYLE_LOSSES`):
+            ``"gram"`` (Gatys et al. 2016) or ``"sliced"`` (sliced Wasserstein, Heitz et al.
+            2021; its random directions are drawn anew at every evaluation, which is one
+            L-BFGS step here, from a generator seeded with ``seed``).
+        seed: seed of the sliced loss's directions (None: not repeatable).
 
     :meth:`set_weights`, :meth:`set_styles` and :meth:`set_content` change it in place, so an
     optimiser step traced on it serves the next run too (see :class:`nst_core.api.Stylizer`).
@@ -86,7 +130,12 @@ class StyleObjective:
         style_layer_weights: Sequence[float] | None = None,
         blend_weights: Sequence[float] | None = None,
         extra_losses: Mapping[str, Callable[[tf.Tensor], tf.Tensor]] | None = None,
+        style_loss: str = "gram",
+        seed: int | None = None,
     ):
+        if style_loss not in STYLE_LOSSES:
+            raise OptionError(f"style_loss must be one of {', '.join(STYLE_LOSSES)}, got {style_loss!r}")
+        self.style_loss = style_loss
         self.extractor = extractor
         self.content_layers = tuple(content_layers)
         self.style_layers = tuple(style_layers)
@@ -102,8 +151,31 @@ class StyleObjective:
         self.content_targets = {
             name: tf.Variable(content_features[name], trainable=False) for name in self.content_layers
         }
-        grams = blended_style_grams(extractor, styles, self.style_layers, blend_weights)
-        self.style_targets = {name: tf.Variable(grams[name], trainable=False) for name in self.style_layers}
+        if style_loss == "sliced":
+            self._generator = (
+                tf.random.Generator.from_seed(seed)
+                if seed is not None
+                else tf.random.Generator.from_non_deterministic_state()
+            )
+            # Fixed between calls of new_directions(), so that every evaluation of one
+            # optimiser step (and the loss it is compared with) sees the same objective.
+            self._directions = {
+                name: tf.Variable(random_directions(self._generator, extractor.channels(name)), trainable=False)
+                for name in self.style_layers
+            }
+            # Variables whose first dimension may change, so set_styles takes style images of
+            # any size without a new trace.
+            samples = style_feature_samples(extractor, styles, self.style_layers, blend_weights)
+            self.style_targets = {
+                name: (
+                    tf.Variable(features, trainable=False, shape=tf.TensorShape([None, features.shape[-1]])),
+                    tf.Variable(weights, trainable=False, shape=tf.TensorShape([None])),
+                )
+                for name, (features, weights) in samples.items()
+            }
+        else:
+            grams = blended_style_grams(extractor, styles, self.style_layers, blend_weights)
+            self.style_targets = {name: tf.Variable(grams[name], trainable=False) for name in self.style_layers}
 
     @property
     def weights(self) -> dict[str, float | tuple[float, ...]]:
@@ -142,6 +214,12 @@ class StyleObjective:
         The Gram matrices' shapes depend only on the layers, so any style images fit a step
         already traced on this objective.
         """
+        if self.style_loss == "sliced":
+            samples = style_feature_samples(self.extractor, styles, self.style_layers, blend_weights)
+            for name, (features, weights) in self.style_targets.items():
+                features.assign(samples[name][0])
+                weights.assign(samples[name][1])
+            return
         grams = blended_style_grams(self.extractor, styles, self.style_layers, blend_weights)
         for name, target in self.style_targets.items():
             target.assign(grams[name])
@@ -182,6 +260,8 @@ class StyleObjective:
             style_layer_weights=options.style_layer_weights,
             blend_weights=options.style_blend_weights,
             extra_losses=extra_losses,
+            style_loss=options.style_loss,
+            seed=options.seed,
         )
 
     def __call__(self, images: tf.Tensor) -> dict[str, tf.Tensor]:
@@ -196,10 +276,7 @@ class StyleObjective:
             self.content_layers
         )
         style = tf.add_n(
-            [
-                w * style_loss(features[n], self.style_targets[n])
-                for n, w in zip(self.style_layers, layer_weights, strict=True)
-            ]
+            [w * self._style_term(features[n], n) for n, w in zip(self.style_layers, layer_weights, strict=True)]
         )
         tv = total_variation_loss(images)
         parts = {
@@ -211,3 +288,20 @@ class StyleObjective:
             parts[name] = term(images)
         parts["total"] = tf.add_n(list(parts.values()))
         return parts
+
+    def new_directions(self) -> None:
+        """Draw new random directions for the sliced loss (nothing for other losses).
+
+        Called by the optimiser between steps (see :mod:`nst_core.optimize`): over a run,
+        the projections cover the feature space, as Heitz et al. 2021 redraw them.
+        """
+        if self.style_loss == "sliced":
+            for directions in self._directions.values():
+                directions.assign(random_directions(self._generator, int(directions.shape[0])))
+
+    def _style_term(self, features: tf.Tensor, layer: str) -> tf.Tensor:
+        """The (unweighted, relative) style loss of one layer's features."""
+        if self.style_loss == "sliced":
+            style_features, style_weights = self.style_targets[layer]
+            return sliced_wasserstein_loss(features, style_features, style_weights, self._directions[layer])
+        return gram_loss(features, self.style_targets[layer])

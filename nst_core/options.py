@@ -14,6 +14,7 @@ from typing import Any
 
 from .color import check_preserve_colors
 from .errors import OptionError
+from .losses import STYLE_LOSSES
 from .optimize import DEFAULT_LBFGS_HISTORY, OPTIMIZERS
 from .precision import check_precision
 from .vgg import DEFAULT_CONTENT_LAYERS, DEFAULT_STYLE_LAYERS, POOLING, check_layers
@@ -53,6 +54,9 @@ class StyleOptions:
             ``size / 2**(levels - 1)``).
         jit_compile: compile the VGG19 pass with XLA.
         lbfgs_safeguard: L-BFGS backtracks a step that raised the loss rather than keeping it.
+        style_loss: how the style's statistics are matched: ``"gram"`` (Gram matrices,
+            Gatys et al. 2016) or ``"sliced"`` (the whole feature distribution, by the sliced
+            Wasserstein distance of Heitz et al. 2021). See :mod:`~nst_core.losses`.
         precision: ``"float32"`` or ``"mixed"``: VGG19 in 16 bits where the device is fast at
             it (float16 on older GPUs, bfloat16 on newer ones and on CPUs with AVX512_BF16/AMX,
             float32 elsewhere; see :mod:`~nst_core.precision`); losses and pixels stay float32.
@@ -60,9 +64,9 @@ class StyleOptions:
 
     size: int = 512
     steps: int = 300
-    content_weight: float = 1e4
-    style_weight: float = 1e-1
-    tv_weight: float = 1e8
+    content_weight: float = 1.0
+    style_weight: float = 10.0
+    tv_weight: float = 1.0
     style_blend_weights: tuple[float, ...] | None = None
     style_scale: float = 1.0
     style_layer_weights: tuple[float, ...] | None = None
@@ -80,6 +84,7 @@ class StyleOptions:
     jit_compile: bool = False
     lbfgs_safeguard: bool = True
     precision: str = "float32"
+    style_loss: str = "gram"
 
     def __post_init__(self) -> None:
         _whole(self, "size", minimum=16)
@@ -107,6 +112,8 @@ class StyleOptions:
         if self.pooling not in POOLING:
             raise OptionError(f"pooling must be one of {', '.join(POOLING)}, got {self.pooling!r}")
         check_precision(self.precision)
+        if self.style_loss not in STYLE_LOSSES:
+            raise OptionError(f"style_loss must be one of {', '.join(STYLE_LOSSES)}, got {self.style_loss!r}")
         object.__setattr__(self, "preserve_colors", check_preserve_colors(self.preserve_colors))
         for name in ("content_layers", "style_layers"):
             layers = getattr(self, name)

@@ -205,6 +205,10 @@ class VGGFeatures:
             dtype=compute_dtype(options.precision),
         )
 
+    def channels(self, layer: str) -> int:
+        """Number of feature channels of ``layer``."""
+        return int(self.model.output[layer].shape[-1])
+
     def check_fits(self, image_hw: tuple[int, int], what: str, remedy: str, where: str = "") -> None:
         """Raise :class:`OptionError` if an image of ``image_hw`` pixels is too small for the layers.
 

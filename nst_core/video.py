@@ -38,11 +38,11 @@ from .options import StyleOptions
 from .vgg import VGGFeatures
 
 MODES = ("optimize", "fast")
-#: Weight of the temporal loss. It is a mean squared difference in [0, 1] pixel units while the
-#: style loss is in VGG feature units (about 1e9 at the defaults), hence the large number. Against
-#: the default content and style weights of :class:`StyleOptions`; measured in
-#: ``benchmarks/video_consistency.py`` to cut the warp error by more than half.
-DEFAULT_TEMPORAL_WEIGHT = 1e12
+#: Weight of the temporal loss, a mean squared difference in [0, 1] pixel units (about 1e-3
+#: between a frame and its warped predecessor), against the relative content and style terms
+#: of :mod:`nst_core.losses` (about 1 together at the defaults). Measured in
+#: ``benchmarks/video_consistency.py``.
+DEFAULT_TEMPORAL_WEIGHT = 500.0
 #: Fast mode: share of the warped previous stylised frame mixed into reliable pixels.
 DEFAULT_FAST_BLEND = 0.5
 FRAME_PATTERN = "frame_{:05d}.png"
