@@ -30,6 +30,7 @@ except KeyboardInterrupt:  # Ctrl-C in the first seconds: one line, as later, no
 
 from . import __version__  # noqa: E402
 from .errors import NSTError  # noqa: E402
+from .losses import STYLE_LOSSES  # noqa: E402
 from .options import INIT_CHOICES, StyleOptions  # noqa: E402
 from .precision import PRECISIONS  # noqa: E402
 
@@ -162,6 +163,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=d.preserve_colors,
         help="keep the content's colours: luminance-only transfer, or recolour the style (default: none)",
     )
+    look.add_argument(
+        "--style-loss",
+        choices=STYLE_LOSSES,
+        default=d.style_loss,
+        help="how style statistics are matched: gram (Gatys et al.) or sliced (sliced Wasserstein,"
+        f" whole feature distributions) (default: {d.style_loss})",
+    )
     look.add_argument("--pooling", choices=("max", "avg"), default=d.pooling, help="VGG19 pooling (default: max)")
     look.add_argument(
         "--content-layers",
@@ -188,6 +196,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--print-every", type=int, default=0, metavar="N", help="print the loss parts every N steps (default: 0, never)"
+    )
+    report.add_argument(
+        "--report",
+        action="store_true",
+        help="after the run, print how stylised the result is: style and content distance and an independent"
+        " style judge (a few seconds more)",
     )
     report.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     return parser
@@ -218,6 +232,7 @@ def options_from_args(args: argparse.Namespace) -> StyleOptions:
         jit_compile=args.jit,
         lbfgs_safeguard=args.lbfgs_safeguard,
         precision=args.precision,
+        style_loss=args.style_loss,
     )
 
 
@@ -276,6 +291,8 @@ def run(args: argparse.Namespace) -> int:
         f" {result.seconds:.1f} s, loss {result.loss:.4g})",
         file=sys.stderr,
     )
+    if args.report:
+        print(result.quality())
     return 0
 
 

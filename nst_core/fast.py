@@ -72,10 +72,14 @@ class FastStylizer:
     backend = "?"
     location = ""
 
-    def style_vector(self, style: np.ndarray) -> np.ndarray:
-        """The 100-number style vector of a float RGB image in [0, 1] (any size; cropped
-        and resized to 256 px inside)."""
-        vector = self._predict(_square_style(style))
+    def style_vector(self, style: np.ndarray, crop: bool = True) -> np.ndarray:
+        """The 100-number style vector of a float RGB image in [0, 1] (any size).
+
+        The image is centre-cropped to a square (``crop``, which keeps brush strokes'
+        proportions) or squeezed, then resized to 256 px.
+        """
+        square = _square_style(style) if crop else resize(np.asarray(style, np.float32), (STYLE_SIZE, STYLE_SIZE))
+        vector = self._predict(square)
         return np.asarray(vector, dtype=np.float32).reshape(STYLE_DIM)
 
     def transfer(self, content: np.ndarray, style_vector: np.ndarray) -> np.ndarray:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .cli import EXIT_INTERRUPTED, PRECISION_HELP, _Parser, run_command
 from .errors import OptionError
+from .losses import STYLE_LOSSES
 from .options import StyleOptions
 from .precision import PRECISIONS
 
@@ -85,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     look.add_argument("--style-scale", type=float, default=d.style_scale, help="style size relative to --size")
     look.add_argument("--optimizer", choices=("lbfgs", "adam"), default=d.optimizer, help="(default: lbfgs)")
     look.add_argument(
+        "--style-loss", choices=STYLE_LOSSES, default=d.style_loss, help=f"(default: {d.style_loss}; see nst --help)"
+    )
+    look.add_argument(
         "--preserve-colors", choices=("none", "histogram"), default="none", help="recolour the style (default: none)"
     )
     look.add_argument(
@@ -114,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
         tv_weight=args.tv_weight,
         style_scale=args.style_scale,
         optimizer=args.optimizer,
+        style_loss=args.style_loss,
         preserve_colors=args.preserve_colors,
         precision=args.precision,
     )

@@ -17,3 +17,6 @@ def gradient_image(height: int = 48, width: int = 64) -> np.ndarray:
     """A smooth colourful float RGB test image in [0, 1]."""
     y, x = np.mgrid[0:height, 0:width].astype(np.float32)
     return np.stack([x / width, y / height, 1.0 - x / width], axis=2)
+
+
+STYLE_3 = IMAGES / "shipwreck.jpg"

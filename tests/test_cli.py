@@ -75,6 +75,16 @@ def test_options_reach_the_optimisation(tmp_path, capsys):
     assert status == 0 and out.exists()
 
 
+def test_sliced_style_loss_and_the_quality_report(tmp_path, capsys):
+    out = tmp_path / "o.png"
+    assert main([str(CONTENT), str(STYLE), "-o", str(out), "--style-loss", "sliced", "--report", *QUICK]) == 0
+    assert out.exists()
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" ")[0] for line in lines] == ["style", "content", "style", "sliced"]
+    assert lines[0].startswith("style distance ") and lines[2].startswith("style judge ")
+    assert float(lines[2].split()[2]) < 1.5  # a number, not "unavailable": the judge's model was found
+
+
 def test_version(capsys):
     import nst_core
 
@@ -109,6 +119,7 @@ def test_bad_image_exits_2_with_one_line_and_writes_nothing(kind, tmp_path, caps
         (["--style-blend-weights", "1", "2"], "blend weights"),
         (["--init", "no_such_init.png"], "no_such_init.png"),
         (["--init", "contnet"], "--init takes content, noise, style, fast or an image file"),
+        (["--style-loss", "wasserstien"], "--style-loss: invalid choice: 'wasserstien'"),
     ],
 )
 def test_bad_options_exit_2_with_one_line(args, message, tmp_path, capsys, monkeypatch):

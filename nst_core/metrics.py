@@ -1,0 +1,201 @@
+"""How stylised is a result? Three numbers, and a fourth for distributions.
+
+The measures of ``shared/eval/README.md``, which the project's quality benchmark
+(``python -m benchmarks.quality``) reports against jcjohnson/neural-style's published
+outputs. Lower is better on each; style and content distance trade against each other.
+
+* :func:`style_distance`: Gram-matrix error relative to the style's own Gram matrices,
+  averaged over VGG19's ``block1_conv1`` ... ``block5_conv1``; 0 is the style's statistics.
+* :func:`content_distance`: ``block4_conv2`` feature error relative to the photo's
+  features; 0 is the photo's features.
+* :func:`style_judge`: an independent judge. Magenta's style-prediction network
+  (Inception-v3 based, trained for another task) maps an image to a 100-number style
+  vector; the judge is ``|v(out) - v(style)| / |v(content) - v(style)|``: 1 means no style
+  was transferred, 0 the style's own vector. No loss of this package may use it, or it
+  stops being independent.
+* :func:`sliced_wasserstein_distance`: the distance of whole feature distributions (Heitz
+  et al. 2021), on fixed random directions so that it repeats exactly.
+
+The VGG19 measures always use max pooling and float32, whatever a run used, and compare
+images at the output's size: the content is resized to the output's height and width and
+the styles to its longest side.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import tensorflow as tf
+
+from .images import ImageSource, load_image, resize
+from .losses import gram_matrix, relative_squared_error, sliced_wasserstein_loss
+from .objective import blended_style_grams, style_feature_samples
+from .vgg import DEFAULT_CONTENT_LAYERS, DEFAULT_STYLE_LAYERS, VGGFeatures
+
+#: Directions per layer and seed of :func:`sliced_wasserstein_distance`.
+SLICED_DIRECTIONS = 64
+SLICED_SEED = 0
+#: Side of the square the judge squeezes every image to, in pixels (its network's input).
+JUDGE_SIZE = 256
+
+
+@functools.lru_cache(maxsize=1)
+def _extractor() -> VGGFeatures:
+    return VGGFeatures(DEFAULT_CONTENT_LAYERS + DEFAULT_STYLE_LAYERS)
+
+
+def _features(image: np.ndarray) -> dict[str, tf.Tensor]:
+    return _extractor()(tf.constant(np.asarray(image, np.float32)[None]))
+
+
+def _longest_side(image: np.ndarray) -> int:
+    return int(max(image.shape[:2]))
+
+
+def _styles_at(output: np.ndarray, styles: Sequence[ImageSource]) -> list[np.ndarray]:
+    return [load_image(s, _longest_side(output)) for s in styles]
+
+
+def _as_list(style: ImageSource | Sequence[ImageSource]) -> list[ImageSource]:
+    return list(style) if isinstance(style, (list, tuple)) else [style]
+
+
+def style_distance(
+    output: ImageSource, style: ImageSource | Sequence[ImageSource], blend_weights: Sequence[float] | None = None
+) -> float:
+    """Mean over VGG19's five style layers of ``mean((G_out - G_style)^2) / mean(G_style^2)``.
+
+    ``G`` is the Gram matrix divided by the number of positions (:func:`~nst_core.losses.gram_matrix`);
+    several styles are compared with their blended Gram matrices. Dimensionless: 0 means the
+    style's statistics exactly; jcjohnson/neural-style's published results measure 0.07-0.10.
+    """
+    output = load_image(output)
+    styles = _styles_at(output, _as_list(style))
+    targets = blended_style_grams(_extractor(), styles, DEFAULT_STYLE_LAYERS, blend_weights)
+    features = _features(output)
+    per_layer = [float(relative_squared_error(gram_matrix(features[n]), targets[n])) for n in DEFAULT_STYLE_LAYERS]
+    return float(np.mean(per_layer))
+
+
+def content_distance(output: ImageSource, content: ImageSource) -> float:
+    """``mean((F_out - F_content)^2) / mean(F_content^2)`` at VGG19's ``block4_conv2``.
+
+    Dimensionless: 0 means the photo's features exactly; jcjohnson/neural-style's published
+    results measure 0.5-1.0.
+    """
+    output = load_image(output)
+    content = resize(load_image(content), output.shape[:2])
+    layer = DEFAULT_CONTENT_LAYERS[0]
+    return float(relative_squared_error(_features(output)[layer], _features(content)[layer]))
+
+
+def sliced_wasserstein_distance(
+    output: ImageSource, style: ImageSource | Sequence[ImageSource], blend_weights: Sequence[float] | None = None
+) -> float:
+    """Relative sliced Wasserstein distance of the feature distributions, mean over the style layers.
+
+    As :func:`~nst_core.losses.sliced_wasserstein_loss`, on :data:`SLICED_DIRECTIONS` fixed
+    random directions per layer (seed :data:`SLICED_SEED`), so the same images always give
+    the same number. Dimensionless; 0 for identical distributions.
+    """
+    output = load_image(output)
+    styles = _styles_at(output, _as_list(style))
+    samples = style_feature_samples(_extractor(), styles, DEFAULT_STYLE_LAYERS, blend_weights)
+    features = _features(output)
+    generator = tf.random.Generator.from_seed(SLICED_SEED)
+    values = []
+    for name in DEFAULT_STYLE_LAYERS:
+        channels = int(features[name].shape[-1])
+        directions = generator.normal([channels, SLICED_DIRECTIONS])
+        directions /= tf.norm(directions, axis=0, keepdims=True)
+        values.append(float(sliced_wasserstein_loss(features[name], *samples[name], directions)))
+    return float(np.mean(values))
+
+
+def style_judge(
+    output: ImageSource,
+    content: ImageSource,
+    style: ImageSource | Sequence[ImageSource],
+    blend_weights: Sequence[float] | None = None,
+    model=None,
+) -> float:
+    """The independent judge: ``|v(out) - v(style)| / |v(content) - v(style)|``.
+
+    ``v`` is the 100-number style vector of Magenta's style-prediction network (Ghiasi et al.
+    2017) for the image squeezed to 256x256 px, the photo and the styles first brought to the
+    output's size (so a small result is not judged against sharper paintings); several styles are judged against their
+    blended vector. 1 means no style was transferred, 0 the style's own vector, values
+    above 1 a result farther from the style than the photo. ``model`` is a loaded
+    :class:`~nst_core.fast.FastStylizer` (default :func:`~nst_core.fast.load_fast_model`:
+    the Lite pair of ``$NST_MODELS_DIR``, as ``shared/eval`` specifies, else Magenta's Hub
+    model, whose float weights give slightly different numbers).
+    """
+    from .fast import load_fast_model, normalise_blend_weights
+
+    output = load_image(output)
+    styles = _styles_at(output, _as_list(style))
+    weights = normalise_blend_weights(blend_weights, len(styles))
+    model = model or load_fast_model()
+
+    def vector(image: np.ndarray) -> np.ndarray:
+        return model.style_vector(resize(image, (JUDGE_SIZE, JUDGE_SIZE)), crop=False)
+
+    style_vector = np.sum([w * vector(s) for w, s in zip(weights, styles, strict=True)], axis=0)
+    to_photo = float(np.linalg.norm(vector(resize(load_image(content), output.shape[:2])) - style_vector))
+    return float(np.linalg.norm(vector(output) - style_vector)) / max(to_photo, 1e-12)
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    """The quality numbers of one result (see :mod:`nst_core.metrics`); lower is better on each.
+
+    ``style_judge`` is None where no Magenta model could be loaded.
+    """
+
+    style_distance: float
+    content_distance: float
+    style_judge: float | None
+    sliced_wasserstein: float
+
+    def as_dict(self) -> dict[str, float | None]:
+        """The numbers by name, for JSON."""
+        return asdict(self)
+
+    def __str__(self) -> str:
+        judge = "unavailable" if self.style_judge is None else f"{self.style_judge:.3f}"
+        return (
+            f"style distance {self.style_distance:.4f} (0 = the style's statistics)\n"
+            f"content distance {self.content_distance:.4f} (0 = the photo's features)\n"
+            f"style judge {judge} (1 = no style transferred, 0 = the style's own look)\n"
+            f"sliced Wasserstein {self.sliced_wasserstein:.4f}"
+        )
+
+
+def quality(
+    output: ImageSource,
+    content: ImageSource,
+    style: ImageSource | Sequence[ImageSource],
+    blend_weights: Sequence[float] | None = None,
+    judge_model=None,
+) -> QualityReport:
+    """Every quality number of ``output``, painted from ``content`` in ``style``.
+
+    The judge is left out (None) with a :class:`~nst_core.errors.ModelError` from loading
+    its model, for example offline without ``$NST_MODELS_DIR``.
+    """
+    from .errors import ModelError
+
+    output = load_image(output)
+    try:
+        judge = style_judge(output, content, style, blend_weights, model=judge_model)
+    except ModelError:
+        judge = None
+    return QualityReport(
+        style_distance=style_distance(output, style, blend_weights),
+        content_distance=content_distance(output, content),
+        style_judge=judge,
+        sliced_wasserstein=sliced_wasserstein_distance(output, style, blend_weights),
+    )

@@ -1,0 +1,61 @@
+"""The quality numbers a user reads after a run (nst_core.metrics), on the real models."""
+
+import numpy as np
+import pytest
+
+import nst_core
+from nst_core import metrics
+from nst_core.images import load_image, resize
+
+from .helpers import CONTENT, STYLE, STYLE_2
+
+SIZE = 96
+
+
+@pytest.fixture(scope="module")
+def images():
+    return load_image(CONTENT, SIZE), load_image(STYLE, SIZE)
+
+
+def test_an_image_is_at_distance_zero_from_itself(images):
+    content, style = images
+    assert metrics.style_distance(style, style) == pytest.approx(0.0, abs=1e-6)
+    assert metrics.content_distance(content, content) == pytest.approx(0.0, abs=1e-6)
+    assert metrics.sliced_wasserstein_distance(style, style) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_the_photo_is_far_from_the_style_and_a_mix_is_between(images):
+    content, style = images
+    mixed = 0.5 * content + 0.5 * resize(style, content.shape[:2])
+    assert metrics.style_distance(content, style) > metrics.style_distance(mixed, style) > 0
+    assert metrics.content_distance(mixed, content) > 0
+    assert metrics.sliced_wasserstein_distance(content, style) > metrics.sliced_wasserstein_distance(mixed, style)
+
+
+def test_the_judge_gives_1_for_the_photo_and_0_for_the_style(images):
+    content, style = images
+    assert metrics.style_judge(content, content, style) == pytest.approx(1.0)
+    # The style brought to the output's size and squeezed, as the judge does with its reference.
+    squeezed = resize(style, content.shape[:2])
+    assert metrics.style_judge(squeezed, content, style) < 0.3
+
+
+def test_several_styles_are_measured_against_their_blend(images):
+    content, style = images
+    scream = load_image(STYLE_2, SIZE)
+    # All the weight on the first style: the same numbers as that style alone.
+    assert metrics.style_distance(content, [style, scream], [1, 0]) == pytest.approx(
+        metrics.style_distance(content, style), rel=1e-5
+    )
+    assert metrics.style_judge(content, content, [style, scream], [1, 0]) == pytest.approx(1.0)
+
+
+def test_result_quality_reports_every_number():
+    result = nst_core.stylize(CONTENT, STYLE, size=64, steps=5)
+    report = result.quality()
+    assert report.style_judge is not None
+    numbers = report.as_dict()
+    assert set(numbers) == {"style_distance", "content_distance", "style_judge", "sliced_wasserstein"}
+    assert all(np.isfinite(v) and v >= 0 for v in numbers.values())
+    assert "style distance" in str(report) and "style judge" in str(report)
+    assert report.content_distance == pytest.approx(metrics.content_distance(result.image, CONTENT), rel=1e-5)
