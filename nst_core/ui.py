@@ -36,6 +36,7 @@ from PIL import Image
 from .color import PRESERVE_COLORS
 from .errors import NSTError, OptionError
 from .images import cannot_write, load_image, save_image, to_pil, to_uint8
+from .losses import STYLE_LOSSES
 from .optimize import OPTIMIZERS, Progress
 from .options import INIT_CHOICES, StyleOptions
 from .precision import PRECISIONS
@@ -220,32 +221,34 @@ class StyleApp:
         slider = {"continuous_update": False, "style": {"description_width": "100px"}}
         wide = widgets.Layout(width="380px")
         menu = {"layout": widgets.Layout(width="190px"), "style": {"description_width": "75px"}}
+        # The losses are relative (nst_core.losses), so one style weight means the same for
+        # every painting: the slider is a strength, 1 faint, 10 strong, 100 the style's texture.
         self.style_weight = widgets.FloatLogSlider(
             value=defaults.style_weight,
             base=10,
-            min=-4,
-            max=4,
+            min=-1,
+            max=3,
             step=0.1,
-            description="style weight",
+            description="style strength",
             layout=wide,
             **slider,
         )
         self.content_weight = widgets.FloatLogSlider(
             value=defaults.content_weight,
             base=10,
-            min=0,
-            max=8,
+            min=-2,
+            max=2,
             step=0.1,
             description="content weight",
             layout=wide,
             **slider,
         )
-        # Its lowest value, 1, is 1e-8 of the default: as good as no smoothing.
+        # Its lowest value, 1e-3, is as good as no smoothing.
         self.tv_weight = widgets.FloatLogSlider(
             value=defaults.tv_weight,
             base=10,
-            min=0,
-            max=11,
+            min=-3,
+            max=2,
             step=0.1,
             description="TV weight",
             layout=wide,
@@ -280,6 +283,9 @@ class StyleApp:
         # "mixed": VGG19 in 16 bits where the device supports it (GPUs, CPUs with AVX512_BF16
         # or AMX), float32 elsewhere; see nst_core.precision.
         self.precision = widgets.Dropdown(options=PRECISIONS, value=defaults.precision, description="precision", **menu)
+        self.style_loss = widgets.Dropdown(
+            options=STYLE_LOSSES, value=defaults.style_loss, description="style loss", **menu
+        )
         self.from_current = widgets.Checkbox(value=False, description="continue from the current picture", indent=False)
 
         self.run_button = widgets.Button(description="Run", button_style="success", icon="play")
@@ -310,6 +316,7 @@ class StyleApp:
                 self.blend,
                 widgets.HBox([self.optimizer, self.init]),
                 widgets.HBox([self.preserve_colors, self.precision]),
+                self.style_loss,
                 self.from_current,
                 widgets.HBox([self.run_button, self.stop_button]),
             ]
@@ -354,6 +361,7 @@ class StyleApp:
             init=init,
             preserve_colors=self.preserve_colors.value,
             precision=self.precision.value,
+            style_loss=self.style_loss.value,
         )
 
     def _check_fits_controls(self, options: StyleOptions, check_init: bool = True) -> None:
@@ -413,6 +421,7 @@ class StyleApp:
             self.from_current.value = False
         self.preserve_colors.value = options.preserve_colors
         self.precision.value = options.precision
+        self.style_loss.value = options.style_loss
 
     def sources(self) -> tuple[str | bytes, str | bytes | list]:
         """The content source and the style source(s) the pickers describe."""

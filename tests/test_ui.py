@@ -71,8 +71,8 @@ def test_run_passes_exactly_the_slider_values_to_stylize():
     fake = FakeStylize()
     app = make_app(fake)
     app.style_weight.value = 1e2
-    app.content_weight.value = 1e3
-    app.tv_weight.value = 1e6
+    app.content_weight.value = 10.0
+    app.tv_weight.value = 0.1
     app.steps.value = 20
     app.size.value = 96
     app.style_scale.value = 0.5
@@ -80,6 +80,7 @@ def test_run_passes_exactly_the_slider_values_to_stylize():
     app.init.value = "noise"
     app.preserve_colors.value = "luminance"
     app.precision.value = "mixed"
+    app.style_loss.value = "sliced"
     app.style.dropdown.value = "the_scream"
     app.style2.dropdown.value = "starry_night"
     app.blend.value = 0.25
@@ -91,8 +92,8 @@ def test_run_passes_exactly_the_slider_values_to_stylize():
     call = fake.calls[0]
     expected = StyleOptions(
         style_weight=1e2,
-        content_weight=1e3,
-        tv_weight=1e6,
+        content_weight=10.0,
+        tv_weight=0.1,
         steps=20,
         size=96,
         style_scale=0.5,
@@ -100,6 +101,7 @@ def test_run_passes_exactly_the_slider_values_to_stylize():
         init="noise",
         preserve_colors="luminance",
         precision="mixed",
+        style_loss="sliced",
         style_blend_weights=(0.75, 0.25),
     )
     assert call["options"] == expected
@@ -221,7 +223,7 @@ def test_values_the_controls_cannot_show_are_refused_not_changed():
     refused = {
         "tv_weight": 0.0,
         "size": 2000,
-        "content_weight": 0.5,
+        "content_weight": 1e3,
         "style_weight": 1e5,
         "init": str(IMAGES / "tubingen.jpg"),
         "style_blend_weights": (1.0, 1.0, 1.0),
@@ -230,12 +232,12 @@ def test_values_the_controls_cannot_show_are_refused_not_changed():
         with pytest.raises(nst_core.OptionError, match=f"^{name}[^\\n]*(slider|notebook app)[^\\n]*$"):
             app.set_options(**{name: value})
     assert app.options() == StyleOptions()  # a refused value changed nothing
-    ends = {"style_weight": 1e4, "content_weight": 1e8, "tv_weight": 1e11, "size": 1024, "steps": 1000}
+    ends = {"style_weight": 1e3, "content_weight": 1e2, "tv_weight": 1e2, "size": 1024, "steps": 1000}
     app.set_options(**ends)  # the ends of the ranges are fine, and reach stylize unchanged
-    app.set_options(style_weight=1e-4, tv_weight=1.0, steps=3, init="noise")
+    app.set_options(style_weight=0.1, tv_weight=1e-3, steps=3, init="noise")
     app.run_button.click()
     sent = fake.calls[-1]["options"]
-    assert (sent.style_weight, sent.tv_weight, sent.size, sent.steps, sent.init) == (1e-4, 1.0, 1024, 3, "noise")
+    assert (sent.style_weight, sent.tv_weight, sent.size, sent.steps, sent.init) == (0.1, 1e-3, 1024, 3, "noise")
     with pytest.raises(nst_core.OptionError, match="size=4096"):
         make_app(options=StyleOptions(size=4096))
 
