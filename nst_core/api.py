@@ -262,7 +262,7 @@ class Stylizer:
 
         settings = {**options.optimizer_settings(), "lbfgs_history": lbfgs_history}
         sizes = pyramid.pyramid_sizes(options.size, options.pyramid_levels, options.pyramid_start_size)
-        if len(sizes) < options.pyramid_levels:
+        if options.pyramid_levels is not None and len(sizes) < options.pyramid_levels:
             warnings.warn(
                 f"pyramid_levels={options.pyramid_levels} at size {options.size}: scales under"
                 f" {pyramid.MIN_PYRAMID_SIZE} px are dropped, so {len(sizes)} scale(s) run",

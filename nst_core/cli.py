@@ -33,6 +33,7 @@ from .errors import NSTError  # noqa: E402
 from .losses import STYLE_LOSSES  # noqa: E402
 from .options import INIT_CHOICES, StyleOptions  # noqa: E402
 from .precision import PRECISIONS  # noqa: E402
+from .pyramid import DEFAULT_PYRAMID_LEVELS, MIN_PYRAMID_SIZE  # noqa: E402
 
 #: Other commands: ``nst NAME ...`` runs ``main(argv)`` of the named module.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -52,7 +53,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 #: Help of --precision, shared by `nst` and `nst video`.
-PRECISION_HELP = "mixed: VGG19 in 16 bits on GPUs and bfloat16-capable CPUs, faster (default: float32)"
+PRECISION_HELP = (
+    "mixed: VGG19 in 16 bits on GPUs and bfloat16-capable CPUs (float32 elsewhere), faster with the same"
+    " picture; float32: 32 bits everywhere (default: mixed)"
+)
 
 
 def _layers(text: str) -> tuple[str, ...]:
@@ -132,7 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=d.pyramid_levels,
         metavar="LEVELS",
-        help=f"coarse-to-fine scales, each twice the previous; 1 is off (default: {d.pyramid_levels})",
+        help="coarse-to-fine scales, each twice the previous; 1 is off"
+        f" (default: {DEFAULT_PYRAMID_LEVELS} where the coarsest keeps {MIN_PYRAMID_SIZE} px)",
     )
     optim.add_argument(
         "--pyramid-start-size", type=int, metavar="PX", help="longest side of the coarsest scale (default: halvings)"

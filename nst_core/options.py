@@ -49,7 +49,10 @@ class StyleOptions:
         pooling: ``"max"`` or ``"avg"`` pooling in VGG19.
         content_layers, style_layers: VGG19 layer names the losses read.
         pyramid_levels: scales of coarse-to-fine optimisation (Gatys et al. 2017), each
-            twice the side of the previous; 1 optimises at ``size`` only.
+            twice the side of the previous; 1 optimises at ``size`` only. None (default):
+            :data:`~nst_core.pyramid.DEFAULT_PYRAMID_LEVELS` where the coarsest scale keeps at
+            least 64 px, fewer below (a half-size start paints larger strokes, and costs a
+            quarter per step).
         pyramid_start_size: longest side of the coarsest scale, in pixels (default
             ``size / 2**(levels - 1)``).
         jit_compile: compile the VGG19 pass with XLA.
@@ -79,11 +82,11 @@ class StyleOptions:
     pooling: str = "max"
     content_layers: tuple[str, ...] = DEFAULT_CONTENT_LAYERS
     style_layers: tuple[str, ...] = DEFAULT_STYLE_LAYERS
-    pyramid_levels: int = 1
+    pyramid_levels: int | None = None
     pyramid_start_size: int | None = None
     jit_compile: bool = False
     lbfgs_safeguard: bool = True
-    precision: str = "float32"
+    precision: str = "mixed"
     style_loss: str = "gram"
 
     def __post_init__(self) -> None:
@@ -97,7 +100,8 @@ class StyleOptions:
             _number(self, "learning_rate", minimum=0.0, strict=True)
         if self.seed is not None:
             _whole(self, "seed", minimum=0)
-        _whole(self, "pyramid_levels", minimum=1)
+        if self.pyramid_levels is not None:
+            _whole(self, "pyramid_levels", minimum=1)
         if self.pyramid_start_size is not None:
             _whole(self, "pyramid_start_size", minimum=32)
             if self.pyramid_start_size >= self.size:

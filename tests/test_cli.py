@@ -133,10 +133,12 @@ def test_bad_options_exit_2_with_one_line(args, message, tmp_path, capsys, monke
 def test_the_memory_fallback_is_a_one_line_warning(tmp_path, capsys, monkeypatch):
     from nst_core.memory import estimate_peak_bytes
     from nst_core.options import StyleOptions
+    from nst_core.precision import compute_dtype
 
     options = StyleOptions()
     layers = options.content_layers + options.style_layers
-    room = estimate_peak_bytes(48, 64, "lbfgs", 8, layers)  # QUICK's 64x48 px with 8 of 20 pairs
+    # QUICK's 64x48 px with 8 of 20 pairs, in the default precision
+    room = estimate_peak_bytes(48, 64, "lbfgs", 8, layers, compute_dtype(options.precision))
     monkeypatch.setenv("NST_MEMORY_LIMIT_MB", str(room / 2**20))
     assert main([str(CONTENT), str(STYLE), "-o", str(tmp_path / "out.png"), *QUICK]) == 0
     err = capsys.readouterr().err

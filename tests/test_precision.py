@@ -131,9 +131,9 @@ def test_stylize_mixed_lowers_the_loss():
 
 
 def test_cli_passes_precision_through():
-    assert options_from_args(build_parser().parse_args(["c.jpg", "s.jpg"])).precision == "float32"
-    args = build_parser().parse_args(["c.jpg", "s.jpg", "--precision", "mixed"])
-    assert options_from_args(args).precision == "mixed"
+    assert options_from_args(build_parser().parse_args(["c.jpg", "s.jpg"])).precision == "mixed"
+    args = build_parser().parse_args(["c.jpg", "s.jpg", "--precision", "float32"])
+    assert options_from_args(args).precision == "float32"
 
 
 def test_bad_precision_is_refused(tmp_path, capsys):

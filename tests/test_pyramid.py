@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,9 @@ def test_sizes_double_up_to_the_full_size():
     assert pyramid_sizes(512, 3, start_size=200) == [200, 320, 512]
     # scales too small for VGG19's deep layers are dropped
     assert pyramid_sizes(128, 4) == [64, 128]
+    # the default: a half-size start where it keeps 64 px
+    assert pyramid_sizes(512, None) == [256, 512]
+    assert pyramid_sizes(96, None) == [96]
 
 
 def test_steps_are_full_at_coarse_scales_and_fewer_at_the_finest():
@@ -74,6 +78,14 @@ def test_a_pyramid_too_small_for_its_levels_says_so():
     with pytest.warns(UserWarning, match="pyramid_levels=3 at size 64: .* so 1 scale"):
         result = stylize(CONTENT, STYLE, size=64, steps=1, pyramid_levels=3)
     assert result.steps == 1
+
+
+def test_the_default_pyramid_fits_itself_to_the_size_without_a_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        small = stylize(CONTENT, STYLE, size=64, steps=2)  # one scale: no room for a half-size start
+        large = stylize(CONTENT, STYLE, size=128, steps=2)  # 64 px, then 128 px
+    assert small.steps == 2 and large.steps == 2 + 1
 
 
 def test_cli_pyramid_flags_reach_the_options():
