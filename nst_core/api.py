@@ -320,6 +320,7 @@ class Stylizer:
             if self._content is None or not np.array_equal(self._content, content):
                 self._content = None
                 objective.set_content(content)
+            objective.reseed(options.seed)
         else:
             self.clear()
             objective, _ = objective_at_scale(options, VGGFeatures.from_options(options), content, styles, options.size)

@@ -289,6 +289,14 @@ class StyleObjective:
         parts["total"] = tf.add_n(list(parts.values()))
         return parts
 
+    def reseed(self, seed: int | None) -> None:
+        """Start the sliced loss's directions again from ``seed``, as a new objective would
+        (nothing for other losses, or without a seed): a kept objective repeats a seeded run."""
+        if self.style_loss == "sliced" and seed is not None:
+            self._generator.reset_from_seed(seed)
+            for directions in self._directions.values():
+                directions.assign(random_directions(self._generator, int(directions.shape[0])))
+
     def new_directions(self) -> None:
         """Draw new random directions for the sliced loss (nothing for other losses).
 

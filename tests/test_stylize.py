@@ -160,6 +160,15 @@ def _same_run(kept, fresh):
     np.testing.assert_allclose(kept.image, fresh.image, atol=1e-5)
 
 
+def test_the_sliced_loss_repeats_with_a_seed_also_in_a_kept_step():
+    sliced = {"style_loss": "sliced", "seed": 5, **SMALL}
+    fresh = nst_core.stylize(CONTENT, STYLE, **sliced)
+    assert fresh.history["style"][-1] < 0.7 * fresh.history["style"][0]  # it moves toward the style
+    stylizer = nst_core.Stylizer()
+    stylizer(CONTENT, STYLE, **sliced)  # its generator has moved on by a run's worth of directions
+    _same_run(stylizer(CONTENT, STYLE, **sliced), fresh)
+
+
 def test_a_stylizer_reuses_its_step_and_matches_fresh_runs():
     """The notebook's Run button: new weights, styles, content and start, one traced step."""
     stylizer = nst_core.Stylizer()
