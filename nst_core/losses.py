@@ -95,9 +95,10 @@ def weighted_quantiles(values: tf.Tensor, weights: tf.Tensor, count: tf.Tensor) 
     """
     order = tf.argsort(values, axis=-1)
     ordered = tf.gather(values, order, batch_dims=1)
-    mass = tf.gather(weights, order)
+    # Levels in float64: a float32 running sum over ~2e5 positions drifts by ~1e-3, hundreds of samples.
+    mass = tf.cast(tf.gather(weights, order), tf.float64)
     levels_of_samples = tf.cumsum(mass, axis=-1) - 0.5 * mass  # each sample at the middle of its mass
-    levels = (tf.cast(tf.range(count), tf.float32) + 0.5) / tf.cast(count, tf.float32)
+    levels = (tf.cast(tf.range(count), tf.float64) + 0.5) / tf.cast(count, tf.float64)
     levels = tf.broadcast_to(levels, [tf.shape(values)[0], count])
     upper = tf.searchsorted(levels_of_samples, levels, side="right")
     last = tf.shape(values)[1] - 1
@@ -107,7 +108,7 @@ def weighted_quantiles(values: tf.Tensor, weights: tf.Tensor, count: tf.Tensor) 
     upper_level = tf.gather(levels_of_samples, upper_index, batch_dims=1)
     span = upper_level - lower_level
     fraction = tf.where(span > 0, (levels - lower_level) / tf.where(span > 0, span, 1.0), 0.0)
-    fraction = tf.clip_by_value(fraction, 0.0, 1.0)
+    fraction = tf.cast(tf.clip_by_value(fraction, 0.0, 1.0), values.dtype)
     low = tf.gather(ordered, lower_index, batch_dims=1)
     high = tf.gather(ordered, upper_index, batch_dims=1)
     return low + fraction * (high - low)

@@ -105,6 +105,9 @@ class _Adam:
         self.v.assign(tf.zeros_like(self.v))
         self.t.assign(0.0)
 
+    def objective_changed(self) -> None:
+        """Nothing to do: Adam's moments average gradients of whatever objective they came from."""
+
     @tf.function(reduce_retracing=True)
     def step(self) -> tuple[dict, tf.Tensor]:
         before = tf.identity(self.image)
@@ -172,6 +175,13 @@ class _LBFGS:
         self.h_diag.assign(1.0)
         self.prev_f.assign(np.inf)
         self.max_step.assign(self.learning_rate)
+
+    def objective_changed(self) -> None:
+        """The objective was redrawn (the sliced loss's directions): the next evaluation must not
+        be compared with, or paired with, the last one, which measured another function. The
+        curvature pairs already stored stay: they describe the same images' landscape closely."""
+        self.iteration.assign(0)
+        self.prev_f.assign(np.inf)
 
     def _direction(self, g: tf.Tensor) -> tf.Tensor:
         """Two-loop recursion: approximately -H g with the stored curvature pairs."""
@@ -368,14 +378,16 @@ class PixelOptimizer:
 
         history: list[dict[str, tf.Tensor]] = []
         stopped = None
-        # A stochastic objective (the sliced loss's random directions) is redrawn between
-        # steps, never within one, so a step's loss and gradient describe one function.
-        new_directions = getattr(self.objective, "new_directions", None)
+        # A stochastic objective (the sliced loss's random directions) is redrawn between steps,
+        # every `redraw_every` steps, never within one; the optimiser is told, so that it never
+        # compares or pairs two evaluations of different functions.
+        redraw_every = int(getattr(self.objective, "redraw_every", 0))
         start = time.perf_counter()
         try:
             for step in range(1, int(steps) + 1):
-                if new_directions is not None and step > 1:
-                    new_directions()
+                if redraw_every and step > 1 and (step - 1) % redraw_every == 0:
+                    self.objective.new_directions()
+                    self._runner.objective_changed()
                 parts, evaluated = self._runner.step()
                 history.append(parts)
                 _keep_best(parts["total"], evaluated, self._best_loss, self._best_image)
