@@ -49,7 +49,7 @@ FAST_METHODS = {
 
 def _methods() -> dict[str, dict]:
     try:
-        import nst_core.fast  # noqa: F401 (written by the fast-stylisation issue)
+        import nst_core.fast  # noqa: F401
     except ImportError:
         return METHODS
     return {**METHODS, **FAST_METHODS}
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{args.frames} frames at {args.size} px, {args.first_steps} L-BFGS steps for the first frame and"
         f" {args.steps} per frame after, style {STYLE.name}\n"
     )
-    print("| clip | method | warp error (x1e-3) | vs independent | style loss (x1e9) | vs independent | seconds |")
+    print("| clip | method | warp error (x1e-3) | vs independent | style loss (weighted) | vs independent | seconds |")
     print("|---|---|---|---|---|---|---|")
     for clip_name, frames in scenes.items():
         rows = measure(frames, options, args.first_steps)
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> None:
         for name, row in rows.items():
             print(
                 f"| {clip_name} | {name} | {row['warp_error'] * 1e3:.3f} |"
-                f" {row['warp_error'] / base['warp_error'] - 1:+.0%} | {row['style_loss'] / 1e9:.3f} |"
+                f" {row['warp_error'] / base['warp_error'] - 1:+.0%} | {row['style_loss']:.3f} |"
                 f" {row['style_loss'] / base['style_loss'] - 1:+.0%} | {row['seconds']:.0f} |",
                 flush=True,
             )

@@ -233,7 +233,11 @@ class Stylizer:
         if option_values:
             options = options.replace(**option_values)
         content_image, style_images = prepare_images(content, style, options)
-        loaded_styles = list(style_images)
+        # What quality() measures against: the paintings at the result's size, as shared/eval does
+        # (with another style_scale the loaded ones are resampled versions of them).
+        loaded_styles = (
+            list(style_images) if options.style_scale == 1 else [load_image(s, options.size) for s in _as_list(style)]
+        )
         key = _step_key(options, content_image.shape)
         if key == self._key:
             # The same run fitted before, and its state is already allocated (free memory
@@ -355,7 +359,7 @@ def stylize(
         content: the photo: a path, URL, bytes, PIL image or array.
         style: one style image, or a list of them (blended by ``style_blend_weights``).
         options: a :class:`StyleOptions`; keyword arguments override its fields, e.g.
-            ``stylize("photo.jpg", "painting.jpg", size=256, style_weight=1e-1)``.
+            ``stylize("photo.jpg", "painting.jpg", size=256, style_weight=30)``.
         callback: called every ``callback_every`` steps with a
             :class:`~nst_core.optimize.Progress` (step, loss parts, current image);
             return False from it to stop early.

@@ -102,8 +102,8 @@ def _low_precision_layers(weights: str, dtype: str) -> dict[str, keras.layers.La
 def _casts(dtype: str):
     """Casts into and out of a 16-bit VGG19 that keep its backward pass within range.
 
-    Our losses are ~1e9, so their gradients with respect to the features (~1e5) and the
-    pixels (~1e6) overflow float16. Loss scaling (Micikevicius et al. 2018), with the scale
+    Losses weighted by large weights give gradients with respect to the features and the
+    pixels that can overflow float16 (the old unnormalised losses, ~1e9, gave ~1e5 and ~1e6). Loss scaling (Micikevicius et al. 2018), with the scale
     chosen anew at every backward pass from the gradients that enter the network: they are
     multiplied by a power of two that makes the largest of them ~1 before the cast to 16
     bits, and the pixels' gradient is divided by it after the cast back to float32. The scale
