@@ -38,6 +38,11 @@ XLA_ACTIVATION_FACTOR = 1.7
 #: What a run adds besides the weights, activations and state (the allocator's pools, the
 #: traced step, the targets), in bytes.
 BASE_BYTES = 300 * 2**20
+#: The sliced style loss's memory per feature value of a style layer (of the image, and as many
+#: again of the style image at style_scale 1): the style's stored features (4 bytes), both
+#: projections (8), sort indices (4), gathered values (8), float64 quantile levels (16) and the
+#: interpolation's temporaries (8). Counted from the computation, not yet measured.
+SLICED_BYTES_PER_FEATURE = 48
 #: Fewest L-BFGS pairs a fallback goes down to; below that L-BFGS is hardly quasi-Newton.
 MIN_LBFGS_HISTORY = 5
 
@@ -53,6 +58,12 @@ def _activation_floats(height: int, width: int, layers: Sequence[str]) -> int:
     return total
 
 
+def _layer_floats(height: int, width: int, layer: str) -> int:
+    """Feature values of one VGG19 layer for an image of ``height`` x ``width`` px."""
+    pools = sum(1 for name in VGG19_LAYERS[: VGG19_LAYERS.index(layer)] if name.endswith("pool"))
+    return (height // 2**pools) * (width // 2**pools) * _CHANNELS[layer.split("_")[0]]
+
+
 def estimate_peak_bytes(
     height: int,
     width: int,
@@ -61,12 +72,16 @@ def estimate_peak_bytes(
     layers: Sequence[str] = ("block5_conv1",),
     compute_dtype: str = "float32",
     jit_compile: bool = False,
+    sliced_layers: Sequence[str] = (),
+    style_scale: float = 1.0,
 ) -> int:
     """Approximate memory one run at ``height`` x ``width`` pixels adds at its peak, in bytes.
 
     ``layers`` are the VGG19 layers the losses read (only the deepest matters);
     ``compute_dtype`` is the number type VGG19 computes in (``nst_core.precision``);
-    ``jit_compile``: the step is compiled by XLA.
+    ``jit_compile``: the step is compiled by XLA; ``sliced_layers``: the style layers of a
+    sliced style loss (none for Gram matrices), whose style image is ``style_scale`` times
+    the size.
     """
     pixels = height * width * 3
     activations = ACTIVATION_BYTES[compute_dtype] * _activation_floats(height, width, layers)
@@ -74,7 +89,10 @@ def estimate_peak_bytes(
         activations *= XLA_ACTIVATION_FACTOR
     # L-BFGS: s and y per pair, plus previous image, gradient, direction and temporaries.
     state = (2 * lbfgs_history + 6) * pixels if optimizer == "lbfgs" else 4 * pixels
-    return int(BASE_BYTES + activations + 4 * (_VGG19_PARAMS + state + 4 * pixels))
+    sliced = (
+        SLICED_BYTES_PER_FEATURE * (1 + style_scale**2) * sum(_layer_floats(height, width, n) for n in sliced_layers)
+    )
+    return int(BASE_BYTES + activations + sliced + 4 * (_VGG19_PARAMS + state + 4 * pixels))
 
 
 def available_bytes() -> int | None:
@@ -117,7 +135,15 @@ def check_memory(options, height_width: tuple[int, int], available: int | None =
 
     def need(pairs: int, scale: float = 1.0) -> int:  # at ``scale`` times the size asked for
         return estimate_peak_bytes(
-            round(height * scale), round(width * scale), options.optimizer, pairs, layers, dtype, options.jit_compile
+            round(height * scale),
+            round(width * scale),
+            options.optimizer,
+            pairs,
+            layers,
+            dtype,
+            options.jit_compile,
+            sliced_layers=options.style_layers if options.style_loss == "sliced" else (),
+            style_scale=options.style_scale,
         )
 
     if available is None or need(history) <= available:

@@ -28,7 +28,10 @@ def test_sixteen_bit_activations_need_less_memory():
 
 def test_xla_is_estimated_to_need_more_memory():
     assert estimate_peak_bytes(512, 512, jit_compile=True) > estimate_peak_bytes(512, 512)
-    options = StyleOptions(size=512)
+    # the sliced loss: 48 bytes per value of block1 (512 x 512 x 64), for the image and the style
+    sliced = estimate_peak_bytes(512, 512, sliced_layers=("block1_conv1",))
+    assert sliced - estimate_peak_bytes(512, 512) == pytest.approx(48 * 2 * 512 * 512 * 64)
+    options = StyleOptions(size=512, precision="float32")
     available = estimate_peak_bytes(384, 512, "lbfgs", 20, options.content_layers + options.style_layers)
     assert check_memory(options, (384, 512), available=available) == 20
     with pytest.raises(OptionError, match="size 512 needs"):
@@ -41,7 +44,7 @@ def test_enough_memory_keeps_the_history():
 
 
 def test_tight_memory_falls_back_to_fewer_lbfgs_pairs():
-    options = StyleOptions(size=1024, lbfgs_history=50)
+    options = StyleOptions(size=1024, lbfgs_history=50, precision="float32")
     layers = options.content_layers + options.style_layers
     available = estimate_peak_bytes(768, 1024, "lbfgs", 10, layers)
     with pytest.warns(UserWarning, match="using 10 pairs"):
@@ -53,7 +56,7 @@ def test_mixed_precision_is_checked_with_its_smaller_activations(monkeypatch):
     from nst_core import memory
 
     monkeypatch.setattr(memory, "compute_dtype", lambda precision: "bfloat16" if precision == "mixed" else "float32")
-    options = StyleOptions(size=1024)
+    options = StyleOptions(size=1024, precision="float32")
     layers = options.content_layers + options.style_layers
     available = estimate_peak_bytes(768, 1024, "lbfgs", 20, layers, "bfloat16")
     assert check_memory(options.replace(precision="mixed"), (768, 1024), available=available) == 20
