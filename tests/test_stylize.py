@@ -263,3 +263,19 @@ def test_a_stylizer_computes_targets_only_for_new_images(monkeypatch):
     assert passes == []
     stylizer(CONTENT, STYLE_2, **SMALL)
     assert passes == ["set_styles"]
+
+
+def test_the_sliced_loss_blends_styles_and_keeps_colours():
+    result = nst_core.stylize(
+        CONTENT,
+        [STYLE, STYLE_2],
+        style_loss="sliced",
+        style_blend_weights=(3, 1),
+        preserve_colors="luminance",
+        pyramid_levels=2,
+        size=128,
+        steps=6,
+    )
+    assert result.steps == 6 + 3 and result.image.shape == (96, 128, 3)
+    history = result.history["style"]
+    assert history[-1] < history[0]

@@ -274,3 +274,10 @@ def test_a_missing_fast_model_leaves_no_work_folder(scene, tmp_path):
             scene[0][:2], STYLE, TINY, mode="fast", fast_model=str(tmp_path / "no_such_model"), work_dir=tmp_path / "w"
         )
     assert not (tmp_path / "w").exists()
+
+
+def test_the_sliced_style_loss_paints_a_clip(scene):
+    frames = scene[0][:3]
+    result = video.stylize_video(frames, STYLE, TINY.replace(style_loss="sliced", seed=1), first_steps=6)
+    assert len(result.frames) == 3 and np.isfinite(result.style_loss).all()
+    assert all(frame.shape == frames[0].shape for frame in result.frames)
