@@ -1,8 +1,10 @@
-"""Make the README picture: content, style and result side by side, by the project itself.
+"""Make the README picture: the photo and the default result in three styles, by the project itself.
 
-    python docs/make_readme_figure.py [--size 256] [--steps 300]
+    python docs/make_readme_figure.py [--size 512] [--outputs DIR]
 
-Writes docs/result_<size>.png (the result alone) and docs/readme_figure.jpg (the strip).
+With ``--outputs`` the results saved by ``python -m benchmarks.quality --outputs DIR``
+(``DIR/PAIR_default.png``) are used instead of painting them again. Writes
+docs/readme_figure.jpg: the photo, then each painting above its result.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from nst_core.images import load_image, resize, save_image
 
 HERE = Path(__file__).resolve().parent
 IMAGES = HERE.parent / "images"
+STYLES = {"starry": "starry_night.jpg", "scream": "the_scream.jpg", "shipwreck": "shipwreck.jpg"}
 
 
 def side_by_side(images: list[np.ndarray], height: int, gap: int = 8) -> np.ndarray:
@@ -31,17 +34,40 @@ def side_by_side(images: list[np.ndarray], height: int, gap: int = 8) -> np.ndar
     return strip
 
 
+def column(style: np.ndarray, result: np.ndarray, width: int, gap: int = 8) -> np.ndarray:
+    """A small picture of the painting above the result, both ``width`` px wide."""
+    result = resize(result, (round(result.shape[0] * width / result.shape[1]), width))
+    thumb_height = result.shape[0] // 2
+    thumb = resize(style, (thumb_height, round(style.shape[1] * thumb_height / style.shape[0])))
+    out = np.ones((thumb_height + gap + result.shape[0], width, 3), np.float32)
+    left = (width - min(width, thumb.shape[1])) // 2
+    out[:thumb_height, left : left + min(width, thumb.shape[1])] = thumb[:, :width]
+    out[thumb_height + gap :] = result
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=256)
-    parser.add_argument("--steps", type=int, default=nst_core.StyleOptions().steps)
+    parser.add_argument("--size", type=int, default=512)
+    parser.add_argument("--outputs", help="folder of benchmarks.quality's saved results")
     args = parser.parse_args()
-    content, style = IMAGES / "tubingen.jpg", IMAGES / "starry_night.jpg"
-    result = nst_core.stylize(content, style, size=args.size, steps=args.steps)
-    save_image(result.image, HERE / f"result_{args.size}.png")
-    strip = side_by_side([load_image(content), load_image(style), result.image], height=result.image.shape[0])
-    save_image(strip, HERE / "readme_figure.jpg")
-    print(f"{args.size} px, {result.steps} steps, {result.seconds:.1f} s, loss {result.loss:.4g}")
+    content = load_image(IMAGES / "tubingen.jpg", args.size)
+    columns = []
+    stylizer = nst_core.Stylizer()
+    for pair, name in STYLES.items():
+        saved = Path(args.outputs) / f"{pair}_default.png" if args.outputs else None
+        if saved is not None and saved.exists():
+            result = load_image(saved)
+        else:
+            run = stylizer(content, IMAGES / name, size=args.size)
+            print(f"{pair}: {run.steps} steps, {run.seconds:.1f} s")
+            result = run.image
+        columns.append(column(load_image(IMAGES / name), result, content.shape[1] // 2))
+    height = columns[0].shape[0]
+    photo = np.ones((height, content.shape[1] // 2, 3), np.float32)
+    small = resize(content, (content.shape[0] // 2, content.shape[1] // 2))
+    photo[height - small.shape[0] :] = small
+    save_image(side_by_side([photo, *columns], height), HERE / "readme_figure.jpg")
 
 
 if __name__ == "__main__":

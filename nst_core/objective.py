@@ -115,8 +115,8 @@ class StyleObjective:
         extra_losses: further weighted terms, ``name -> f(images) -> scalar``, added to the total.
         style_loss: how style statistics are compared (:data:`~nst_core.losses.STYLE_LOSSES`):
             ``"gram"`` (Gatys et al. 2016) or ``"sliced"`` (sliced Wasserstein, Heitz et al.
-            2021; its random directions are drawn anew at every evaluation, which is one
-            L-BFGS step here, from a generator seeded with ``seed``).
+            2021; its random directions are drawn anew every :data:`SLICED_REDRAW_STEPS`
+            optimiser steps, from a generator seeded with ``seed``).
         seed: seed of the sliced loss's directions (None: not repeatable).
 
     :meth:`set_weights`, :meth:`set_styles` and :meth:`set_content` change it in place, so an
