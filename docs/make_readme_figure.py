@@ -53,6 +53,7 @@ def main() -> None:
     args = parser.parse_args()
     content = load_image(IMAGES / "tubingen.jpg", args.size)
     columns = []
+    width = 3 * content.shape[1] // 4  # four columns about 1500 px wide together at 512 px
     stylizer = nst_core.Stylizer()
     for pair, name in STYLES.items():
         saved = Path(args.outputs) / f"{pair}_default.png" if args.outputs else None
@@ -62,10 +63,10 @@ def main() -> None:
             run = stylizer(content, IMAGES / name, size=args.size)
             print(f"{pair}: {run.steps} steps, {run.seconds:.1f} s")
             result = run.image
-        columns.append(column(load_image(IMAGES / name), result, content.shape[1] // 2))
+        columns.append(column(load_image(IMAGES / name), result, width))
     height = columns[0].shape[0]
-    photo = np.ones((height, content.shape[1] // 2, 3), np.float32)
-    small = resize(content, (content.shape[0] // 2, content.shape[1] // 2))
+    photo = np.ones((height, width, 3), np.float32)
+    small = resize(content, (round(content.shape[0] * width / content.shape[1]), width))
     photo[height - small.shape[0] :] = small
     save_image(side_by_side([photo, *columns], height), HERE / "readme_figure.jpg")
 
