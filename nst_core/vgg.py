@@ -227,6 +227,12 @@ class VGGFeatures:
         """Activations of ``images`` ([0, 1] RGB, shape (batch, height, width, 3)), float32."""
         if self.dtype == "float32":
             return self.model(preprocess(images), training=False)
+        if self.dtype == "bfloat16":
+            # bfloat16 has float32's exponent range: no gradient overflows, so no loss scaling
+            # (and no tf.custom_gradient, whose graph-mode registry keeps every traced step, and
+            # the optimiser state it captured, alive for good). Plain casts differentiate to casts.
+            outputs = self.model(tf.cast(preprocess(images) * ACTIVATION_SCALE, self.dtype), training=False)
+            return {name: tf.cast(f, tf.float32) / ACTIVATION_SCALE for name, f in outputs.items()}
         into, out_of = _casts(self.dtype)
         low, token = into(preprocess(images) * ACTIVATION_SCALE)
         outputs = self.model(low, training=False)
