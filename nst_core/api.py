@@ -75,11 +75,17 @@ class Result:
         style judge and the sliced Wasserstein distance (see :mod:`nst_core.metrics`).
 
         Takes a few seconds (three VGG19 passes and the judge's network). ``judge_model``
-        is a loaded :class:`~nst_core.fast.FastStylizer` to judge with.
+        is a loaded :class:`~nst_core.fast.FastStylizer` to judge with. The paintings are
+        taken at the result's size, as ``shared/eval`` measures (so with ``style_scale`` other
+        than 1, whose strokes are meant to differ in size, the style distance is larger), and
+        with colour preservation in the photo's colours, which is what such a run aims at.
         """
         if self.content is None or not self.styles:
             raise OptionError("this Result does not hold its content and style images to measure against")
-        return quality(self.image, self.content, self.styles, self.options.style_blend_weights, judge_model)
+        styles = self.styles
+        if self.options.preserve_colors != "none":  # the run aimed at the paintings in the photo's colours
+            styles = [color.match_color_histogram(s, self.content) for s in styles]
+        return quality(self.image, self.content, styles, self.options.style_blend_weights, judge_model)
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the image as PNG or JPEG (by suffix), atomically; returns the path."""

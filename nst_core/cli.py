@@ -273,7 +273,10 @@ def run(args: argparse.Namespace) -> int:
 
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=options.steps, unit="step", disable=args.quiet, dynamic_ncols=True, file=sys.stderr)
+    from .pyramid import planned_steps
+
+    total = planned_steps(options.size, options.steps, options.pyramid_levels, options.pyramid_start_size)
+    bar = tqdm(total=total, unit="step", disable=args.quiet, dynamic_ncols=True, file=sys.stderr)
 
     def report(progress) -> None:
         bar.total = progress.steps  # a pyramid runs more steps than --steps, over its scales
@@ -308,6 +311,8 @@ def run(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             print(f"nst: interrupted during the report; the image was saved to {path}", file=sys.stderr)
             return EXIT_INTERRUPTED
+        except NSTError as err:  # the picture is fine and saved; only its measurement failed
+            print(f"nst: warning: no quality report: {err}", file=sys.stderr)
     return 0
 
 

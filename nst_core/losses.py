@@ -143,7 +143,10 @@ def sliced_wasserstein_loss(
     style_projected = tf.transpose(tf.cast(style_features, tf.float32) @ directions)
     target = tf.stop_gradient(weighted_quantiles(style_projected, style_weights, tf.shape(projected)[1]))
     spread = tf.reduce_mean(tf.square(target - tf.reduce_mean(target, axis=-1, keepdims=True)))
-    return tf.reduce_mean(tf.square(projected - target)) / tf.maximum(spread, 1e-12)
+    # A layer with one position (block5 of a tiny image) has no spread: fall back on a sliver of
+    # the mean square, so the term stays finite (it gave 1e16 at 24 px).
+    spread = tf.maximum(spread, 1e-3 * tf.reduce_mean(tf.square(target)) + 1e-12)
+    return tf.reduce_mean(tf.square(projected - target)) / spread
 
 
 def total_variation_loss(images: tf.Tensor) -> tf.Tensor:

@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import tensorflow as tf
 
+from .errors import OptionError
 from .images import ImageSource, load_image, resize
 from .losses import gram_matrix, relative_squared_error, sliced_wasserstein_loss
 from .objective import blended_style_grams, style_feature_samples
@@ -47,8 +48,10 @@ def _extractor() -> VGGFeatures:
     return VGGFeatures(DEFAULT_CONTENT_LAYERS + DEFAULT_STYLE_LAYERS)
 
 
-def _features(image: np.ndarray) -> dict[str, tf.Tensor]:
-    return _extractor()(tf.constant(np.asarray(image, np.float32)[None]))
+def _features(image: np.ndarray, what: str = "the image measured is") -> dict[str, tf.Tensor]:
+    extractor = _extractor()
+    extractor.check_fits(image.shape, what, f"measure images of at least {2**extractor.downsampling} px a side")
+    return extractor(tf.constant(np.asarray(image, np.float32)[None]))
 
 
 def _longest_side(image: np.ndarray) -> int:
@@ -74,8 +77,10 @@ def style_distance(
     """
     output = load_image(output)
     styles = _styles_at(output, _as_list(style))
-    targets = blended_style_grams(_extractor(), styles, DEFAULT_STYLE_LAYERS, blend_weights)
     features = _features(output)
+    for s in styles:
+        _features(s, "the painting at the result's size is")
+    targets = blended_style_grams(_extractor(), styles, DEFAULT_STYLE_LAYERS, blend_weights)
     per_layer = [float(relative_squared_error(gram_matrix(features[n]), targets[n])) for n in DEFAULT_STYLE_LAYERS]
     return float(np.mean(per_layer))
 
@@ -103,8 +108,10 @@ def sliced_wasserstein_distance(
     """
     output = load_image(output)
     styles = _styles_at(output, _as_list(style))
-    samples = style_feature_samples(_extractor(), styles, DEFAULT_STYLE_LAYERS, blend_weights)
     features = _features(output)
+    for s in styles:
+        _features(s, "the painting at the result's size is")
+    samples = style_feature_samples(_extractor(), styles, DEFAULT_STYLE_LAYERS, blend_weights)
     generator = tf.random.Generator.from_seed(SLICED_SEED)
     values = []
     for name in DEFAULT_STYLE_LAYERS:
@@ -137,6 +144,8 @@ def style_judge(
 
     output = load_image(output)
     styles = _styles_at(output, _as_list(style))
+    if not styles:
+        raise OptionError("at least one style image is needed")
     weights = normalise_blend_weights(blend_weights, len(styles))
     model = model or load_fast_model()
 
@@ -145,7 +154,9 @@ def style_judge(
 
     style_vector = np.sum([w * vector(s) for w, s in zip(weights, styles, strict=True)], axis=0)
     to_photo = float(np.linalg.norm(vector(resize(load_image(content), output.shape[:2])) - style_vector))
-    return float(np.linalg.norm(vector(output) - style_vector)) / max(to_photo, 1e-12)
+    if to_photo < 1e-3 * max(float(np.linalg.norm(style_vector)), 1e-12):
+        raise OptionError("the judge sees the photo and the painting as the same style, so it cannot rate a transfer")
+    return float(np.linalg.norm(vector(output) - style_vector)) / to_photo
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,7 @@ def _weighted_style_features(
     if weights.shape != (len(styles),):
         raise OptionError(f"{len(styles)} style images need {len(styles)} blend weights, got {len(weights)}")
     if np.any(weights < 0) or not np.isfinite(weights).all() or weights.sum() <= 0:
-        raise OptionError(f"style blend weights must be >= 0 with a positive sum, got {list(weights)}")
+        raise OptionError(f"style blend weights must be >= 0 with a positive sum, got {[float(w) for w in weights]}")
     weights = weights / weights.sum()
     return [
         (float(weight), extractor(tf.constant(style[None], tf.float32)))

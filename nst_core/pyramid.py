@@ -53,6 +53,11 @@ def pyramid_sizes(size: int, levels: int | None, start_size: int | None = None) 
     return sorted(set(sizes))
 
 
+def planned_steps(size: int, steps: int, levels: int | None, start_size: int | None = None) -> int:
+    """Steps a run of ``steps`` at ``size`` px takes over all its scales (what a progress bar counts)."""
+    return sum(pyramid_steps(steps, len(pyramid_sizes(size, levels, start_size))))
+
+
 def pyramid_steps(steps: int, levels: int, coarse_fraction: float = 0.5) -> list[int]:
     """Steps per scale, coarse to fine, for ``steps`` steps at the final size.
 

@@ -40,6 +40,7 @@ from .losses import STYLE_LOSSES
 from .optimize import OPTIMIZERS, Progress
 from .options import INIT_CHOICES, StyleOptions
 from .precision import PRECISIONS
+from .pyramid import planned_steps
 
 #: Sample image suffixes shown in the dropdowns.
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
@@ -452,7 +453,8 @@ class StyleApp:
         self._stop.clear()
         self.frames = []
         self._plot_steps, self._plot_losses = [], {}
-        self.progress.max, self.progress.value, self.progress.description = max(1, options.steps), 0, "step 0"
+        total = planned_steps(options.size, options.steps, options.pyramid_levels, options.pyramid_start_size)
+        self.progress.max, self.progress.value, self.progress.description = max(1, total), 0, "step 0"
         self.run_button.disabled, self.stop_button.disabled, self.save_button.disabled = True, False, True
         self.result_row.children, self.evolution.value, self.download_link.value = (), b"", ""
         self._tiles = []

@@ -81,7 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     look = parser.add_argument_group("per-frame optimisation")
     look.add_argument("--content-weight", type=float, default=d.content_weight, help=f"(default: {d.content_weight:g})")
-    look.add_argument("--style-weight", type=float, default=d.style_weight, help=f"(default: {d.style_weight:g})")
+    look.add_argument(
+        "--style-weight",
+        type=float,
+        default=d.style_weight,
+        help=f"style strength, the same for every painting: 1 light, 10 strong, 100 very strong (default: {d.style_weight:g})",
+    )
     look.add_argument("--tv-weight", type=float, default=d.tv_weight, help=f"(default: {d.tv_weight:g})")
     look.add_argument("--style-scale", type=float, default=d.style_scale, help="style size relative to --size")
     look.add_argument("--optimizer", choices=("lbfgs", "adam"), default=d.optimizer, help="(default: lbfgs)")

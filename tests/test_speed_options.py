@@ -125,7 +125,7 @@ def test_adam_is_the_tf_tutorials_keras_adam_with_clipping():
 
     ours = optimize_image(objective, np.full(target.shape, 0.5, np.float32), 30, optimizer="adam", learning_rate=0.05)
     image = tf.Variable(np.full(target.shape, 0.5, np.float32))
-    keras_adam = keras.optimizers.Adam(learning_rate=0.05, beta_1=0.99, epsilon=1e-1)
+    keras_adam = keras.optimizers.Adam(learning_rate=0.05, beta_1=0.99, epsilon=2e-11)  # ours, see _Adam
     losses = []
     for _ in range(30):
         with tf.GradientTape() as tape:
