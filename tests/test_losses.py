@@ -119,6 +119,14 @@ def test_sliced_loss_has_a_gradient_that_lowers_it():
     assert sliced_wasserstein_loss(features, style, weights, directions).numpy() < before.numpy()
 
 
+def test_sliced_loss_stays_finite_for_a_style_with_one_position():
+    # block5 of a tiny image: one feature vector, no spread along any direction
+    features = tf.constant([[[[1.0, 2.0]]]])
+    style = tf.constant([[3.0, 1.0]])
+    loss = sliced_wasserstein_loss(features, style, tf.ones([1]), _directions(2))
+    assert np.isfinite(loss.numpy()) and loss.numpy() < 1e4
+
+
 def test_random_directions_are_unit_vectors():
     directions = _directions(5).numpy()
     assert directions.shape == (5, 5)

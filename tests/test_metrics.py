@@ -59,3 +59,14 @@ def test_result_quality_reports_every_number():
     assert all(np.isfinite(v) and v >= 0 for v in numbers.values())
     assert "style distance" in str(report) and "style judge" in str(report)
     assert report.content_distance == pytest.approx(metrics.content_distance(result.image, CONTENT), rel=1e-5)
+
+
+def test_bad_inputs_are_one_line_errors(images):
+    content, style = images
+    # a 16 px result: the painting at its size is too small for VGG19's five blocks
+    with pytest.raises(nst_core.OptionError, match=r"the painting at the result's size is 16x\d+ px"):
+        metrics.style_distance(np.zeros((16, 16, 3), np.float32), STYLE)
+    with pytest.raises(nst_core.OptionError, match="at least one style image"):
+        metrics.style_judge(content, content, [])
+    with pytest.raises(nst_core.OptionError, match="same style"):
+        metrics.style_judge(content, content, content)
