@@ -279,7 +279,6 @@ def run(args: argparse.Namespace) -> int:
     bar = tqdm(total=total, unit="step", disable=args.quiet, dynamic_ncols=True, file=sys.stderr)
 
     def report(progress) -> None:
-        bar.total = progress.steps  # a pyramid runs more steps than --steps, over its scales
         bar.update(progress.step - bar.n)
         bar.set_postfix(loss=f"{progress.losses['total']:.4g}", refresh=False)
         if args.print_every and progress.step % args.print_every == 0:

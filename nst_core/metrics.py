@@ -32,7 +32,7 @@ import tensorflow as tf
 
 from .errors import OptionError
 from .images import ImageSource, load_image, resize
-from .losses import gram_matrix, relative_squared_error, sliced_wasserstein_loss
+from .losses import gram_matrix, random_directions, relative_squared_error, sliced_wasserstein_loss
 from .objective import blended_style_grams, style_feature_samples
 from .vgg import DEFAULT_CONTENT_LAYERS, DEFAULT_STYLE_LAYERS, VGGFeatures
 
@@ -48,10 +48,25 @@ def _extractor() -> VGGFeatures:
     return VGGFeatures(DEFAULT_CONTENT_LAYERS + DEFAULT_STYLE_LAYERS)
 
 
-def _features(image: np.ndarray, what: str = "the image measured is") -> dict[str, tf.Tensor]:
+def _check_fits(image: np.ndarray, what: str) -> None:
     extractor = _extractor()
     extractor.check_fits(image.shape, what, f"measure images of at least {2**extractor.downsampling} px a side")
-    return extractor(tf.constant(np.asarray(image, np.float32)[None]))
+
+
+def _features(image: np.ndarray) -> dict[str, tf.Tensor]:
+    _check_fits(image, "the image measured is")
+    return _extractor()(tf.constant(np.asarray(image, np.float32)[None]))
+
+
+def _output_and_styles(
+    output: ImageSource, style: ImageSource | Sequence[ImageSource]
+) -> tuple[dict[str, tf.Tensor], list[np.ndarray]]:
+    """The output's features, and the paintings at the output's size (checked to fit VGG19)."""
+    output = load_image(output)
+    styles = _styles_at(output, _as_list(style))
+    for painting in styles:
+        _check_fits(painting, "the painting at the result's size is")
+    return _features(output), styles
 
 
 def _longest_side(image: np.ndarray) -> int:
@@ -75,11 +90,7 @@ def style_distance(
     several styles are compared with their blended Gram matrices. Dimensionless: 0 means the
     style's statistics exactly; jcjohnson/neural-style's published results measure 0.07-0.10.
     """
-    output = load_image(output)
-    styles = _styles_at(output, _as_list(style))
-    features = _features(output)
-    for s in styles:
-        _features(s, "the painting at the result's size is")
+    features, styles = _output_and_styles(output, style)
     targets = blended_style_grams(_extractor(), styles, DEFAULT_STYLE_LAYERS, blend_weights)
     per_layer = [float(relative_squared_error(gram_matrix(features[n]), targets[n])) for n in DEFAULT_STYLE_LAYERS]
     return float(np.mean(per_layer))
@@ -106,18 +117,12 @@ def sliced_wasserstein_distance(
     random directions per layer (seed :data:`SLICED_SEED`), so the same images always give
     the same number. Dimensionless; 0 for identical distributions.
     """
-    output = load_image(output)
-    styles = _styles_at(output, _as_list(style))
-    features = _features(output)
-    for s in styles:
-        _features(s, "the painting at the result's size is")
+    features, styles = _output_and_styles(output, style)
     samples = style_feature_samples(_extractor(), styles, DEFAULT_STYLE_LAYERS, blend_weights)
     generator = tf.random.Generator.from_seed(SLICED_SEED)
     values = []
     for name in DEFAULT_STYLE_LAYERS:
-        channels = int(features[name].shape[-1])
-        directions = generator.normal([channels, SLICED_DIRECTIONS])
-        directions /= tf.norm(directions, axis=0, keepdims=True)
+        directions = random_directions(generator, int(features[name].shape[-1]), SLICED_DIRECTIONS)
         values.append(float(sliced_wasserstein_loss(features[name], *samples[name], directions)))
     return float(np.mean(values))
 
