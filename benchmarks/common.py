@@ -45,9 +45,9 @@ def in_fresh_process(function, *args, **kwargs):
 def objective_at(size: int, options=None):
     """(content image, StyleObjective) for the benchmark images at ``size`` px, default weights."""
     from nst_core.api import prepare_images
-    from nst_core.objective import StyleObjective
+    from nst_core.engine.objective import StyleObjective
+    from nst_core.engine.vgg import VGGFeatures
     from nst_core.options import StyleOptions
-    from nst_core.vgg import VGGFeatures
 
     options = options or StyleOptions(size=size)
     content, styles = prepare_images(str(CONTENT), str(STYLE), options)
@@ -59,7 +59,7 @@ def objective_at(size: int, options=None):
 def seconds_per_step(objective, content, steps: int) -> float:
     """Seconds of one optimisation step: the difference of runs of 2N and N steps, so the
     tracing of each run cancels out (after a warm-up run for the first use of the kernels)."""
-    from nst_core.optimize import optimize_image
+    from nst_core.engine.optimize import optimize_image
 
     optimize_image(objective, content, 2)
     short = optimize_image(objective, content, steps).seconds

@@ -5,7 +5,7 @@
 Same images (images/tubingen.jpg, images/starry_night.jpg), same loss and weights
 (nst_core's defaults) for every method. The reference is the TF tutorial's recipe written
 out plainly here: Adam (lr 0.02, beta_1 0.99, and the tutorial's epsilon 0.1 scaled to the
-relative losses of nst_core.losses, 2e-11; see nst_core.optimize), 1000 steps from the content
+relative losses of nst_core.engine.losses, 2e-11; see nst_core.engine.optimize), 1000 steps from the content
 image, clipped to [0, 1] after each step. Its best loss is the target; each of our methods
 runs until its loss is at or below the target (or it gives up at ``--max-steps`` or after
 the reference's wall time), and the table gives the wall time it needed. Timing starts
@@ -50,8 +50,8 @@ METHODS: dict[str, dict] = {
 def _setup(size: int):
     """Load the images and VGG19 (not timed: every method has them on disk and cached)."""
     from nst_core.api import prepare_images
+    from nst_core.engine.vgg import _imagenet_vgg19
     from nst_core.options import StyleOptions
-    from nst_core.vgg import _imagenet_vgg19
 
     _imagenet_vgg19("imagenet")
     options = StyleOptions(size=size)
@@ -64,7 +64,7 @@ def run_reference(size: int, steps: int) -> dict:
     import tensorflow as tf
 
     from nst_core.api import objective_at_scale
-    from nst_core.vgg import VGGFeatures
+    from nst_core.engine.vgg import VGGFeatures
 
     options, content, styles = _setup(size)
     before = rss_bytes()
@@ -107,10 +107,10 @@ def run_method(size: int, settings: dict, target: float, max_steps: int, max_sec
     import tensorflow as tf
 
     from nst_core.api import objective_at_scale
-    from nst_core.optimize import optimize_image
-    from nst_core.precision import compute_dtype
-    from nst_core.pyramid import optimize_pyramid, pyramid_sizes
-    from nst_core.vgg import VGGFeatures
+    from nst_core.engine.optimize import optimize_image
+    from nst_core.engine.precision import compute_dtype
+    from nst_core.engine.pyramid import optimize_pyramid, pyramid_sizes
+    from nst_core.engine.vgg import VGGFeatures
 
     settings = dict(settings)
     if "scipy" in settings:
@@ -180,8 +180,8 @@ def run_scipy(size: int, history: int, target: float, max_steps: int, max_second
     from scipy.optimize import minimize
 
     from nst_core.api import objective_at_scale
-    from nst_core.optimize import _loss_and_grad_fn
-    from nst_core.vgg import VGGFeatures
+    from nst_core.engine.optimize import _loss_and_grad_fn
+    from nst_core.engine.vgg import VGGFeatures
 
     options, content, styles = _setup(size)
     before = rss_bytes()

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from nst_core.fast import _interpreter, load_fast_model
-from nst_core.images import load_image, save_image
+from nst_core.image.io import load_image, save_image
 
 IMAGES = Path(__file__).resolve().parent.parent / "images"
 

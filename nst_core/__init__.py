@@ -6,16 +6,20 @@ The one call most users need::
     result = nst_core.stylize("images/tubingen.jpg", "images/starry_night.jpg", size=256)
     result.save("out.png")
 
-Modules, in the order data flows: :mod:`~nst_core.images` (load, resize, save),
-:mod:`~nst_core.vgg` (the feature extractor), :mod:`~nst_core.losses` (Gram, content,
-style, total variation), :mod:`~nst_core.objective` (targets and weighted sum),
-:mod:`~nst_core.color` (colour preservation), :mod:`~nst_core.optimize` (Adam, L-BFGS),
-:mod:`~nst_core.api` (``stylize``), :mod:`~nst_core.cli` (the ``nst`` command).
+Subpackages, bottom to top (each imports only from those above it in this list):
+:mod:`~nst_core.image` (load, resize, save), :mod:`~nst_core.engine` (VGG19 features,
+losses, objective, optimisers), :mod:`~nst_core.fast` (feed-forward stylisation),
+:mod:`~nst_core.options` (every option, declared once), :mod:`~nst_core.metrics` (how
+stylised a result is), :mod:`~nst_core.api` (``stylize``, ``Stylizer``),
+:mod:`~nst_core.video` (clips without flicker), and the front ends :mod:`~nst_core.cli`
+(the ``nst`` command) and :mod:`~nst_core.notebook` (the ipywidgets apps).
 """
 
 from __future__ import annotations
 
 import importlib
+
+from . import _compat
 
 __version__ = "0.1.0"
 
@@ -26,9 +30,9 @@ _EXPORTS = {
     "Stylizer": "api",
     "Result": "api",
     "StyleOptions": "options",
-    "Progress": "optimize",
-    "load_image": "images",
-    "save_image": "images",
+    "Progress": "engine.optimize",
+    "load_image": "image.io",
+    "save_image": "image.io",
     "NSTError": "errors",
     "ImageError": "errors",
     "OptionError": "errors",
@@ -36,6 +40,8 @@ _EXPORTS = {
 }
 
 __all__ = sorted(_EXPORTS)
+
+_compat.install()
 
 
 def __getattr__(name: str):

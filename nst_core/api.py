@@ -21,14 +21,16 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
-from . import color, memory, pyramid
+from .engine import color, memory, pyramid
+from .engine.choices import MIN_PYRAMID_SIZE
+from .engine.objective import StyleObjective
+from .engine.optimize import Callback, PixelOptimizer
+from .engine.vgg import VGGFeatures
+from .engine.weights import normalise_weights
 from .errors import OptionError
-from .images import ImageSource, load_image, resize, save_image, to_pil
+from .image.io import ImageSource, load_image, resize, save_image, to_pil
 from .metrics import QualityReport, quality
-from .objective import StyleObjective
-from .optimize import Callback, PixelOptimizer
 from .options import StyleOptions
-from .vgg import VGGFeatures
 
 
 @dataclass
@@ -181,10 +183,7 @@ def prepare_images(
     sources = _as_list(style)
     if not sources:
         raise OptionError("at least one style image is needed")
-    if options.style_blend_weights is not None and len(options.style_blend_weights) != len(sources):
-        raise OptionError(
-            f"{len(sources)} style images need {len(sources)} blend weights, got {len(options.style_blend_weights)}"
-        )
+    normalise_weights(options.style_blend_weights, len(sources), "style images", "blend weights")  # before loading them
     return content_image, [load_image(s, style_size) for s in sources]
 
 
@@ -275,7 +274,7 @@ class Stylizer:
         if options.pyramid_levels is not None and len(sizes) < options.pyramid_levels:
             warnings.warn(
                 f"pyramid_levels={options.pyramid_levels} at size {options.size}: scales under"
-                f" {pyramid.MIN_PYRAMID_SIZE} px are dropped, so {len(sizes)} scale(s) run",
+                f" {MIN_PYRAMID_SIZE} px are dropped, so {len(sizes)} scale(s) run",
                 stacklevel=2,
             )
         if len(sizes) == 1:
@@ -367,7 +366,7 @@ def stylize(
         options: a :class:`StyleOptions`; keyword arguments override its fields, e.g.
             ``stylize("photo.jpg", "painting.jpg", size=256, style_weight=30)``.
         callback: called every ``callback_every`` steps with a
-            :class:`~nst_core.optimize.Progress` (step, loss parts, current image);
+            :class:`~nst_core.engine.optimize.Progress` (step, loss parts, current image);
             return False from it to stop early.
 
     Returns:

@@ -30,11 +30,12 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import tensorflow as tf
 
+from .engine.choices import DEFAULT_CONTENT_LAYERS, DEFAULT_STYLE_LAYERS
+from .engine.losses import gram_matrix, random_directions, relative_squared_error, sliced_wasserstein_loss
+from .engine.objective import blended_style_grams, style_feature_samples
+from .engine.vgg import VGGFeatures
 from .errors import OptionError
-from .images import ImageSource, load_image, resize
-from .losses import gram_matrix, random_directions, relative_squared_error, sliced_wasserstein_loss
-from .objective import blended_style_grams, style_feature_samples
-from .vgg import DEFAULT_CONTENT_LAYERS, DEFAULT_STYLE_LAYERS, VGGFeatures
+from .image.io import ImageSource, load_image, resize
 
 #: Directions per layer and seed of :func:`sliced_wasserstein_distance`.
 SLICED_DIRECTIONS = 64
@@ -86,7 +87,7 @@ def style_distance(
 ) -> float:
     """Mean over VGG19's five style layers of ``mean((G_out - G_style)^2) / mean(G_style^2)``.
 
-    ``G`` is the Gram matrix divided by the number of positions (:func:`~nst_core.losses.gram_matrix`);
+    ``G`` is the Gram matrix divided by the number of positions (:func:`~nst_core.engine.losses.gram_matrix`);
     several styles are compared with their blended Gram matrices. Dimensionless: 0 means the
     style's statistics exactly; jcjohnson/neural-style's published results measure 0.07-0.10.
     """
@@ -113,7 +114,7 @@ def sliced_wasserstein_distance(
 ) -> float:
     """Relative sliced Wasserstein distance of the feature distributions, mean over the style layers.
 
-    As :func:`~nst_core.losses.sliced_wasserstein_loss`, on :data:`SLICED_DIRECTIONS` fixed
+    As :func:`~nst_core.engine.losses.sliced_wasserstein_loss`, on :data:`SLICED_DIRECTIONS` fixed
     random directions per layer (seed :data:`SLICED_SEED`), so the same images always give
     the same number. Dimensionless; 0 for identical distributions.
     """

@@ -12,14 +12,83 @@ import numbers
 from dataclasses import dataclass
 from typing import Any
 
-from .color import check_preserve_colors
+from .engine.choices import (
+    DEFAULT_CONTENT_LAYERS,
+    DEFAULT_LBFGS_HISTORY,
+    DEFAULT_PYRAMID_LEVELS,
+    DEFAULT_STYLE_LAYERS,
+    MIN_PYRAMID_SIZE,
+    OPTIMIZERS,
+    POOLING,
+    STYLE_LOSSES,
+    check_layers,
+)
+from .engine.color import PRESERVE_COLORS, check_preserve_colors
+from .engine.precision import PRECISIONS, check_precision
+from .engine.weights import check_weights
 from .errors import OptionError
-from .losses import STYLE_LOSSES
-from .optimize import DEFAULT_LBFGS_HISTORY, OPTIMIZERS
-from .precision import check_precision
-from .vgg import DEFAULT_CONTENT_LAYERS, DEFAULT_STYLE_LAYERS, POOLING, check_layers
 
 INIT_CHOICES = ("content", "noise", "style", "fast")
+
+
+@dataclass(frozen=True)
+class Control:
+    """The notebook control of an option: a slider for numbers, a menu for choices.
+
+    Attributes:
+        label: the control's description, short enough for the widget (about 15 characters).
+        low, high, step: slider range and step (in the option's units); unused for a menu.
+        log: a logarithmic slider (``low`` and ``high`` then span decades; ``step`` is in
+            decades), for weights whose useful values span several orders of magnitude.
+    """
+
+    label: str
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    log: bool = False
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """How users meet one option: its help, command-line flag and notebook control.
+
+    Attributes:
+        help: one sentence for ``--help``, the docs and the control's tooltip.
+        group: the ``--help`` section it is listed under.
+        short: a one-letter flag (``"-s"``), if any.
+        metavar: how ``--help`` shows its value.
+        aliases: older spellings of the flag that keep working (``"--pyramid"``).
+        choices: the values it takes, when it is one of a few names.
+        control: its notebook control, or None when the notebook does not show it.
+    """
+
+    help: str
+    group: str
+    short: str | None = None
+    metavar: str | None = None
+    aliases: tuple[str, ...] = ()
+    choices: tuple[Any, ...] | None = None
+    control: Control | None = None
+
+    @staticmethod
+    def flag(name: str) -> str:
+        """The command-line flag of the field ``name``: its name with dashes (``--style-weight``)."""
+        return "--" + name.replace("_", "-")
+
+
+def _option(default: Any, help: str, group: str, **spec: Any) -> Any:
+    """A dataclass field with its :class:`OptionSpec` in the field's metadata."""
+    return dataclasses.field(default=default, metadata={"spec": OptionSpec(help=help, group=group, **spec)})
+
+
+def option_fields() -> list[tuple[dataclasses.Field, OptionSpec]]:
+    """Every :class:`StyleOptions` field with its :class:`OptionSpec`, in declaration order.
+
+    The command line's parsers and the notebook's controls are generated from this list, so
+    an option added to :class:`StyleOptions` reaches every front end.
+    """
+    return [(field, field.metadata["spec"]) for field in dataclasses.fields(StyleOptions)]
 
 
 @dataclass(frozen=True)
@@ -50,7 +119,7 @@ class StyleOptions:
         content_layers, style_layers: VGG19 layer names the losses read.
         pyramid_levels: scales of coarse-to-fine optimisation (Gatys et al. 2017), each
             twice the side of the previous; 1 optimises at ``size`` only. None (default):
-            :data:`~nst_core.pyramid.DEFAULT_PYRAMID_LEVELS` where the coarsest scale keeps at
+            :data:`~nst_core.engine.choices.DEFAULT_PYRAMID_LEVELS` where the coarsest scale keeps at
             least 64 px, fewer below (a half-size start paints larger strokes, and costs a
             quarter per step).
         pyramid_start_size: longest side of the coarsest scale, in pixels (default
@@ -59,35 +128,121 @@ class StyleOptions:
         lbfgs_safeguard: L-BFGS backtracks a step that raised the loss rather than keeping it.
         style_loss: how the style's statistics are matched: ``"gram"`` (Gram matrices,
             Gatys et al. 2016) or ``"sliced"`` (the whole feature distribution, by the sliced
-            Wasserstein distance of Heitz et al. 2021). See :mod:`~nst_core.losses`.
+            Wasserstein distance of Heitz et al. 2021). See :mod:`~nst_core.engine.losses`.
         precision: ``"float32"`` or ``"mixed"``: VGG19 in 16 bits where the device is fast at
             it (float16 on older GPUs, bfloat16 on newer ones and on CPUs with AVX512_BF16/AMX,
-            float32 elsewhere; see :mod:`~nst_core.precision`); losses and pixels stay float32.
+            float32 elsewhere; see :mod:`~nst_core.engine.precision`); losses and pixels stay float32.
     """
 
-    size: int = 512
-    steps: int = 300
-    content_weight: float = 1.0
-    style_weight: float = 10.0
-    tv_weight: float = 1.0
-    style_blend_weights: tuple[float, ...] | None = None
-    style_scale: float = 1.0
-    style_layer_weights: tuple[float, ...] | None = None
-    optimizer: str = "lbfgs"
-    learning_rate: float | None = None
-    lbfgs_history: int = DEFAULT_LBFGS_HISTORY
-    init: Any = "content"
-    seed: int | None = None
-    preserve_colors: str = "none"
-    pooling: str = "max"
-    content_layers: tuple[str, ...] = DEFAULT_CONTENT_LAYERS
-    style_layers: tuple[str, ...] = DEFAULT_STYLE_LAYERS
-    pyramid_levels: int | None = None
-    pyramid_start_size: int | None = None
-    jit_compile: bool = False
-    lbfgs_safeguard: bool = True
-    precision: str = "mixed"
-    style_loss: str = "gram"
+    size: int = _option(
+        512,
+        "longest side of the result, in pixels",
+        "size and steps",
+        short="-s",
+        control=Control("size (px)", 64, 1024, 1),
+    )
+    steps: int = _option(
+        300,
+        "optimisation steps (each one VGG19 pass forward and back)",
+        "size and steps",
+        short="-n",
+        control=Control("steps", 0, 1000, 1),
+    )
+    content_weight: float = _option(
+        1.0,
+        "how closely the result keeps the photo's shapes",
+        "weights (higher means more of it)",
+        control=Control("content weight", 0.01, 100, 0.1, log=True),
+    )
+    style_weight: float = _option(
+        10.0,
+        "style strength, the same for every painting: about 1 a light texture, 10 a strong style that keeps"
+        " the scene readable, 100 the painting's texture over most of the photo",
+        "weights (higher means more of it)",
+        control=Control("style strength", 0.1, 1000, 0.1, log=True),
+    )
+    tv_weight: float = _option(
+        1.0,
+        "smoothness (total variation); 0 turns it off",
+        "weights (higher means more of it)",
+        control=Control("TV weight", 0.001, 100, 0.1, log=True),
+    )
+    style_blend_weights: tuple[float, ...] | None = _option(
+        None, "relative weight of each style image (default: equal)", "weights (higher means more of it)", metavar="W"
+    )
+    style_scale: float = _option(
+        1.0,
+        "size of the style image relative to size; smaller gives finer brush strokes",
+        "size and steps",
+        control=Control("style scale", 0.25, 2.0, 0.01),
+    )
+    style_layer_weights: tuple[float, ...] | None = _option(
+        None, "relative weight of each style layer (default: equal)", "weights (higher means more of it)", metavar="W"
+    )
+    optimizer: str = _option(
+        "lbfgs",
+        "lbfgs (quasi-Newton, as jcjohnson/neural-style) or adam",
+        "optimisation",
+        choices=OPTIMIZERS,
+        control=Control("optimiser"),
+    )
+    learning_rate: float | None = _option(None, "step size (default: 1 for lbfgs, 0.02 for adam)", "optimisation")
+    lbfgs_history: int = _option(
+        DEFAULT_LBFGS_HISTORY, "L-BFGS memory, in (step, gradient change) pairs", "optimisation"
+    )
+    init: Any = _option(
+        "content",
+        "starting image: content, noise, style, fast (the fast network's result, refined) or an image file",
+        "optimisation",
+        choices=INIT_CHOICES,
+        metavar="{" + ",".join(INIT_CHOICES) + ",FILE}",
+        control=Control("start from"),
+    )
+    seed: int | None = _option(None, "random seed, for runs that repeat exactly", "optimisation")
+    preserve_colors: str = _option(
+        "none",
+        "keep the photo's colours: luminance (style transfer on brightness only) or histogram (the style"
+        " recoloured to the photo's palette first)",
+        "look",
+        choices=PRESERVE_COLORS,
+        control=Control("keep colours"),
+    )
+    pooling: str = _option("max", "VGG19 pooling: max (the trained network) or avg (smoother)", "look", choices=POOLING)
+    content_layers: tuple[str, ...] = _option(
+        DEFAULT_CONTENT_LAYERS, "VGG19 layers of the content loss", "look", metavar="L1,L2"
+    )
+    style_layers: tuple[str, ...] = _option(
+        DEFAULT_STYLE_LAYERS, "VGG19 layers of the style loss", "look", metavar="L1,L2"
+    )
+    pyramid_levels: int | None = _option(
+        None,
+        "coarse-to-fine scales, each twice the side of the previous; 1 is off (default:"
+        f" {DEFAULT_PYRAMID_LEVELS} where the coarsest keeps {MIN_PYRAMID_SIZE} px)",
+        "optimisation",
+        metavar="LEVELS",
+        aliases=("--pyramid",),
+    )
+    pyramid_start_size: int | None = _option(
+        None, "longest side of the coarsest scale, in pixels (default: halvings of size)", "optimisation", metavar="PX"
+    )
+    jit_compile: bool = _option(False, "compile the VGG19 pass with XLA", "optimisation", aliases=("--jit",))
+    lbfgs_safeguard: bool = _option(True, "backtrack L-BFGS steps that raise the loss", "optimisation")
+    precision: str = _option(
+        "mixed",
+        "mixed: VGG19 in 16 bits on GPUs and bfloat16-capable CPUs (float32 elsewhere), faster with the same"
+        " picture; float32: 32 bits everywhere",
+        "optimisation",
+        choices=PRECISIONS,
+        control=Control("precision"),
+    )
+    style_loss: str = _option(
+        "gram",
+        "how the style's statistics are matched: gram (Gram matrices, Gatys et al. 2016) or sliced (whole"
+        " feature distributions, sliced Wasserstein, Heitz et al. 2021; 2.5-4x slower)",
+        "look",
+        choices=STYLE_LOSSES,
+        control=Control("style loss"),
+    )
 
     def __post_init__(self) -> None:
         _whole(self, "size", minimum=16)
@@ -128,10 +283,7 @@ class StyleOptions:
         for name in ("style_blend_weights", "style_layer_weights"):
             weights = getattr(self, name)
             if weights is not None:
-                weights = tuple(float(w) for w in weights)
-                if any(w < 0 or not math.isfinite(w) for w in weights) or sum(weights) <= 0:
-                    raise OptionError(f"{name} must be >= 0 with a positive sum, got {list(weights)}")
-                object.__setattr__(self, name, weights)
+                object.__setattr__(self, name, check_weights(weights, name))
         if self.style_layer_weights is not None and len(self.style_layer_weights) != len(self.style_layers):
             raise OptionError(
                 f"style_layer_weights has {len(self.style_layer_weights)} values for"
@@ -143,7 +295,7 @@ class StyleOptions:
             raise OptionError(f"init must be one of {', '.join(INIT_CHOICES)} or an image")
 
     def optimizer_settings(self) -> dict[str, Any]:
-        """The keyword arguments of :func:`~nst_core.optimize.optimize_image` these options set."""
+        """The keyword arguments of :func:`~nst_core.engine.optimize.optimize_image` these options set."""
         return {
             "optimizer": self.optimizer,
             "learning_rate": self.learning_rate,

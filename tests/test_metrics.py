@@ -5,7 +5,7 @@ import pytest
 
 import nst_core
 from nst_core import metrics
-from nst_core.images import load_image, resize
+from nst_core.image.io import load_image, resize
 
 from .helpers import CONTENT, STYLE, STYLE_2
 

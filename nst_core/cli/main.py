@@ -1,0 +1,360 @@
+"""The ``nst`` command: style transfer from the shell.
+
+    nst CONTENT STYLE [STYLE ...] -o OUT.png [options]
+    nst SUBCOMMAND ...            (see SUBCOMMANDS: fast stylisation, video)
+
+Only translates arguments into :class:`~nst_core.options.StyleOptions` and a call of
+:func:`~nst_core.stylize`; errors in the user's input are printed as one line on stderr
+with exit status 2, Ctrl-C saves the best image so far (once a step has ended) and exits
+with 130.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import importlib
+import sys
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ..engine.device import import_tensorflow
+
+try:
+    import_tensorflow()  # before anything imports it, so its start-up log stays hidden
+except KeyboardInterrupt:  # Ctrl-C in the first seconds: one line, as later, not a traceback
+    _command = " ".join(["nst"] + sys.argv[1:2]) if sys.argv[1:2] in (["fast"], ["video"]) else "nst"
+    print(f"{_command}: interrupted; nothing written", file=sys.stderr)
+    raise SystemExit(130) from None
+
+from .. import __version__  # noqa: E402
+from ..engine.choices import DEFAULT_PYRAMID_LEVELS, MIN_PYRAMID_SIZE, STYLE_LOSSES  # noqa: E402
+from ..engine.precision import PRECISIONS  # noqa: E402
+from ..errors import NSTError  # noqa: E402
+from ..options import INIT_CHOICES, StyleOptions  # noqa: E402
+
+#: Other commands: ``nst NAME ...`` runs ``main(argv)`` of the named module.
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "fast": (".fast", "real-time stylisation with a feed-forward network (nst fast --help)"),
+    "video": (".video", "stylise a video without flicker (nst video --help)"),
+}
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr, as every other error here."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+#: Help of --precision, shared by `nst` and `nst video`.
+PRECISION_HELP = (
+    "mixed: VGG19 in 16 bits on GPUs and bfloat16-capable CPUs (float32 elsewhere), faster with the same"
+    " picture; float32: 32 bits everywhere (default: mixed)"
+)
+
+
+def _layers(text: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in text.split(",") if name.strip())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the main command (defaults shown come from StyleOptions)."""
+    d = StyleOptions()
+    sub = "".join(f"\n  nst {name} ...   {help_text}" for name, (_, help_text) in SUBCOMMANDS.items())
+    parser = _Parser(
+        prog="nst",
+        description="Paint a photo in the style of one or more paintings (Gatys et al. 2016), "
+        "with VGG19 features and L-BFGS or Adam.",
+        epilog=("other commands:" + sub + "\n\n" if sub else "")
+        + "example:\n  nst images/tubingen.jpg images/starry_night.jpg -o out.png",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s (nst_core {__version__})")
+    parser.add_argument("content", help="content image: file path or http(s) URL")
+    parser.add_argument("styles", nargs="+", metavar="style", help="one or more style images")
+    parser.add_argument("-o", "--output", default="out.png", help="result file, .png or .jpg (default: out.png)")
+
+    size = parser.add_argument_group("size and steps")
+    size.add_argument(
+        "-s", "--size", type=int, default=d.size, help=f"longest side of the result in pixels (default: {d.size})"
+    )
+    size.add_argument("-n", "--steps", type=int, default=d.steps, help=f"optimisation steps (default: {d.steps})")
+    size.add_argument(
+        "--style-scale",
+        type=float,
+        default=d.style_scale,
+        help="style image size relative to --size; smaller gives finer strokes (default: 1.0)",
+    )
+
+    weights = parser.add_argument_group("weights (higher means more of it)")
+    weights.add_argument(
+        "--content-weight", type=float, default=d.content_weight, help=f"(default: {d.content_weight:g})"
+    )
+    weights.add_argument(
+        "--style-weight",
+        type=float,
+        default=d.style_weight,
+        help="style strength, the same for every painting: about 1 a light texture, 10 a strong style that keeps"
+        f" the scene readable, 100 the painting's texture over most of the photo (default: {d.style_weight:g})",
+    )
+    weights.add_argument(
+        "--tv-weight",
+        type=float,
+        default=d.tv_weight,
+        help=f"smoothness (total variation); 0 turns it off (default: {d.tv_weight:g})",
+    )
+    weights.add_argument(
+        "--style-blend-weights",
+        type=float,
+        nargs="+",
+        metavar="W",
+        help="relative weight of each style image (default: equal)",
+    )
+    weights.add_argument(
+        "--style-layer-weights",
+        type=float,
+        nargs="+",
+        metavar="W",
+        help="relative weight of each style layer (default: equal)",
+    )
+
+    optim = parser.add_argument_group("optimisation")
+    optim.add_argument("--optimizer", choices=("lbfgs", "adam"), default=d.optimizer, help="(default: lbfgs)")
+    optim.add_argument("--learning-rate", type=float, help="step size (default: 1 for lbfgs, 0.02 for adam)")
+    optim.add_argument(
+        "--lbfgs-history", type=int, default=d.lbfgs_history, help=f"L-BFGS memory (default: {d.lbfgs_history})"
+    )
+    optim.add_argument(
+        "--init",
+        default=d.init,
+        metavar="{" + ",".join(INIT_CHOICES) + ",FILE}",
+        help="starting image; fast: the fast network's result, refined (default: content)",
+    )
+    optim.add_argument("--seed", type=int, help="random seed, for runs that repeat exactly")
+    optim.add_argument(
+        "--pyramid",
+        type=int,
+        default=d.pyramid_levels,
+        metavar="LEVELS",
+        help="coarse-to-fine scales, each twice the previous; 1 is off"
+        f" (default: {DEFAULT_PYRAMID_LEVELS} where the coarsest keeps {MIN_PYRAMID_SIZE} px)",
+    )
+    optim.add_argument(
+        "--pyramid-start-size", type=int, metavar="PX", help="longest side of the coarsest scale (default: halvings)"
+    )
+    optim.add_argument(
+        "--jit",
+        action=argparse.BooleanOptionalAction,
+        default=d.jit_compile,
+        help="compile VGG19 with XLA (default: %(default)s)",
+    )
+    optim.add_argument(
+        "--lbfgs-safeguard",
+        action=argparse.BooleanOptionalAction,
+        default=d.lbfgs_safeguard,
+        help="backtrack L-BFGS steps that raise the loss (default: %(default)s)",
+    )
+    optim.add_argument(
+        "--precision",
+        choices=PRECISIONS,
+        default=d.precision,
+        help=PRECISION_HELP,
+    )
+
+    look = parser.add_argument_group("look")
+    look.add_argument(
+        "--preserve-colors",
+        choices=("none", "luminance", "histogram"),
+        default=d.preserve_colors,
+        help="keep the content's colours: luminance-only transfer, or recolour the style (default: none)",
+    )
+    look.add_argument(
+        "--style-loss",
+        choices=STYLE_LOSSES,
+        default=d.style_loss,
+        help="how style statistics are matched: gram (Gatys et al.) or sliced (sliced Wasserstein,"
+        f" whole feature distributions) (default: {d.style_loss})",
+    )
+    look.add_argument("--pooling", choices=("max", "avg"), default=d.pooling, help="VGG19 pooling (default: max)")
+    look.add_argument(
+        "--content-layers",
+        type=_layers,
+        default=d.content_layers,
+        metavar="L1,L2",
+        help=f"VGG19 content layers (default: {','.join(d.content_layers)})",
+    )
+    look.add_argument(
+        "--style-layers",
+        type=_layers,
+        default=d.style_layers,
+        metavar="L1,L2",
+        help=f"VGG19 style layers (default: {','.join(d.style_layers)})",
+    )
+
+    report = parser.add_argument_group("progress")
+    report.add_argument(
+        "--save-every",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also save OUT_0050.png ... every N steps (default: 0, never)",
+    )
+    report.add_argument(
+        "--print-every", type=int, default=0, metavar="N", help="print the loss parts every N steps (default: 0, never)"
+    )
+    report.add_argument(
+        "--report",
+        action="store_true",
+        help="after the run, print how stylised the result is: style and content distance and an independent"
+        " style judge (a few seconds more)",
+    )
+    report.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def options_from_args(args: argparse.Namespace) -> StyleOptions:
+    """StyleOptions from parsed arguments (validated there)."""
+    return StyleOptions(
+        size=args.size,
+        steps=args.steps,
+        content_weight=args.content_weight,
+        style_weight=args.style_weight,
+        tv_weight=args.tv_weight,
+        style_blend_weights=args.style_blend_weights,
+        style_scale=args.style_scale,
+        style_layer_weights=args.style_layer_weights,
+        optimizer=args.optimizer,
+        learning_rate=args.learning_rate,
+        lbfgs_history=args.lbfgs_history,
+        init=args.init,
+        seed=args.seed,
+        preserve_colors=args.preserve_colors,
+        pooling=args.pooling,
+        content_layers=args.content_layers,
+        style_layers=args.style_layers,
+        pyramid_levels=args.pyramid,
+        pyramid_start_size=args.pyramid_start_size,
+        jit_compile=args.jit,
+        lbfgs_safeguard=args.lbfgs_safeguard,
+        precision=args.precision,
+        style_loss=args.style_loss,
+    )
+
+
+def numbered_path(output: Path, step: int) -> Path:
+    """``out.png`` -> ``out_0050.png`` for intermediate results."""
+    return output.with_name(f"{output.stem}_{step:04d}{output.suffix}")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Stylise as parsed arguments ask; returns the exit status."""
+    from ..api import stylize
+    from ..image.io import check_output_path, save_image
+
+    output = check_output_path(args.output)
+    options = options_from_args(args)
+    for name in ("save_every", "print_every"):
+        if getattr(args, name) < 0:
+            raise NSTError(f"--{name.replace('_', '-')} must be >= 0, got {getattr(args, name)}")
+    if not isinstance(options.init, str) or options.init not in INIT_CHOICES:
+        from ..errors import ImageError
+        from ..image.io import load_image
+
+        try:
+            load_image(options.init)  # a bad --init file fails now, not after loading VGG19
+        except ImageError as err:  # perhaps a misspelt choice
+            raise ImageError(f"{err}; --init takes {', '.join(INIT_CHOICES)} or an image file") from None
+
+    from tqdm.auto import tqdm
+
+    from ..engine.pyramid import planned_steps
+
+    total = planned_steps(options.size, options.steps, options.pyramid_levels, options.pyramid_start_size)
+    bar = tqdm(total=total, unit="step", disable=args.quiet, dynamic_ncols=True, file=sys.stderr)
+
+    def report(progress) -> None:
+        bar.update(progress.step - bar.n)
+        bar.set_postfix(loss=f"{progress.losses['total']:.4g}", refresh=False)
+        if args.print_every and progress.step % args.print_every == 0:
+            parts = "  ".join(f"{k} {v:.4g}" for k, v in progress.losses.items())
+            bar.write(f"step {progress.step}/{progress.steps}  {parts}", file=sys.stderr)
+        if args.save_every and progress.step % args.save_every == 0:
+            save_image(progress.image, numbered_path(output, progress.step))
+
+    try:
+        result = stylize(args.content, args.styles, options=options, callback=report, callback_every=1)
+    finally:
+        bar.close()
+    if result.stopped == "interrupted" and result.steps == 0:  # the start image: not worth replacing a file
+        print("nst: interrupted before the first step ended; nothing written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    path = result.save(output)
+    steps = f"{result.steps} step{'' if result.steps == 1 else 's'}"
+    if result.stopped == "interrupted":
+        print(f"nst: interrupted after {steps}; saved the best image so far to {path}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    print(
+        f"nst: saved {path} ({result.image.shape[1]}x{result.image.shape[0]} px, {steps},"
+        f" {result.seconds:.1f} s, loss {result.loss:.4g})",
+        file=sys.stderr,
+    )
+    if args.report:
+        try:
+            print(result.quality())
+        except KeyboardInterrupt:
+            print(f"nst: interrupted during the report; the image was saved to {path}", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        except NSTError as err:  # the picture is fine and saved; only its measurement failed
+            print(f"nst: warning: no quality report: {err}", file=sys.stderr)
+    return 0
+
+
+def _show_warning(prog: str, message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning (such as the memory fallback) as one line in the style of the errors."""
+    from tqdm.auto import tqdm
+
+    tqdm.write(f"{prog}: warning: {message}", file=sys.stderr)  # above a progress bar, not on its line
+
+
+def run_command(
+    build: Callable[[], argparse.ArgumentParser],
+    run_args: Callable[[argparse.Namespace], int],
+    argv: Sequence[str],
+    prog: str = "nst",
+) -> int:
+    """Parse ``argv`` and run; user errors become one line on stderr and an exit status.
+
+    Shared by ``nst`` and its subcommands: NSTError -> exit 2, Ctrl-C outside a run
+    (loading, model building) -> exit 130 with nothing written, ``--help`` -> 0.
+    """
+    try:
+        try:
+            args = build().parse_args(argv)
+        except SystemExit as done:  # --help, or a usage error already printed
+            return int(done.code or 0)
+        with warnings.catch_warnings():
+            warnings.showwarning = functools.partial(_show_warning, prog)
+            return run_args(args)
+    except NSTError as err:
+        print(f"{prog}: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted; nothing written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``nst`` console script; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in SUBCOMMANDS:
+        return importlib.import_module(SUBCOMMANDS[argv[0]][0], __package__).main(argv[1:])
+    return run_command(build_parser, run, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
