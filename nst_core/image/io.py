@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import stat
 import tempfile
 import warnings
 from collections.abc import Iterator
@@ -283,6 +284,27 @@ def os_error_reason(err: OSError) -> str:
     return err.strerror or one_line(err)
 
 
+def _file_mode(path: Path) -> int:
+    """Permissions for a new ``path``: those of the file it replaces, else 0o666 less the umask.
+
+    ``mkstemp`` makes its file private (0o600); a file made by ``open`` would get these.
+    """
+    with contextlib.suppress(OSError):
+        return stat.S_IMODE(path.stat().st_mode)
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process's umask (read from /proc where it can be, since setting it is process-wide)."""
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[str]:
     """Yield a temporary file name beside ``path``; rename it over ``path`` on success.
@@ -299,7 +321,7 @@ def atomic_output(path: Path) -> Iterator[str]:
     os.close(handle)
     try:
         yield temporary
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, _file_mode(path))
         os.replace(temporary, path)
     except BaseException as err:
         Path(temporary).unlink(missing_ok=True)
@@ -315,7 +337,10 @@ def save_image(image: np.ndarray, path: str | os.PathLike, quality: int = 95) ->
     only once complete (:func:`atomic_output`). Returns the path written.
     """
     path = check_output_path(path)
-    pil = to_pil(np.asarray(image))
+    image = np.asarray(image)
+    if not np.all(np.isfinite(image)):
+        raise ImageError(f"{path}: not written, the image has NaN or infinite pixels")
+    pil = to_pil(image)
     fmt = SAVE_FORMATS[path.suffix.lower()]
     with atomic_output(path) as temporary, open(temporary, "wb") as file:
         pil.save(file, format=fmt, **({"quality": quality} if fmt == "JPEG" else {}))

@@ -2,7 +2,9 @@
 
 import http.server
 import io
+import os
 import re
+import stat
 import struct
 import threading
 import zlib
@@ -206,4 +208,27 @@ def test_a_folder_we_may_not_even_look_into_is_one_line(tmp_path, monkeypatch):
     with pytest.raises(OptionError, match=r"out.png: cannot write \(Permission denied\)"):
         save_image(np.zeros((20, 20, 3)), tmp_path / "private" / "out.png")
     monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_outputs_honour_the_umask_and_keep_an_existing_files_mode(umask, tmp_path):
+    old = os.umask(umask)
+    try:
+        path = save_image(np.zeros((16, 16, 3)), tmp_path / "new.png")
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+        private = tmp_path / "private.png"
+        private.write_bytes(b"")
+        private.chmod(0o600)
+        save_image(np.zeros((16, 16, 3)), private)
+        assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    finally:
+        os.umask(old)
+
+
+def test_a_non_finite_picture_is_never_written(tmp_path):
+    image = np.zeros((16, 16, 3), np.float32)
+    image[3, 3, 1] = np.nan
+    with pytest.raises(ImageError, match="NaN or infinite"):
+        save_image(image, tmp_path / "out.png")
     assert list(tmp_path.iterdir()) == []
