@@ -16,6 +16,8 @@ from nst_core.engine.choices import DEFAULT_STYLE_LAYERS
 from nst_core.engine.losses import gram_matrix
 from nst_core.engine.vgg import VGGFeatures
 from nst_core.errors import ModelError, OptionError
+from nst_core.fast import lite
+from nst_core.fast.model import _square_style
 from nst_core.image.io import load_image
 
 from .fake_hub import build_fake_hub_model
@@ -60,7 +62,7 @@ def test_lite_tiles_have_no_seams(lite_model):
     content = load_image(CONTENT, 700)  # 525x700: 2x3 tiles
     image = lite_model.transfer(content, lite_model.style_vector(load_image(STYLE, 256)))
     columns = np.abs(np.diff(image, axis=1)).mean(axis=(0, 2))  # mean jump between neighbour columns
-    starts = fast._tile_starts(content.shape[1], lite_model.tile)
+    starts = lite._tile_starts(content.shape[1], lite_model.tile)
     # The column where a tile hard-cut would be (each tile's end) is no sharper than usual.
     for edge in [s + lite_model.tile - 1 for s in starts[:-1]]:
         assert columns[edge] < 2.0 * np.median(columns)
@@ -116,7 +118,7 @@ def test_hub_back_end_loads_a_saved_model_and_splits_it_at_the_style_vector(hub_
     image = model.transfer(content, vector)
     assert image.shape == content.shape and 0.0 <= image.min() and image.max() <= 1.0
     # The two halves compose to exactly what the whole SavedModel computes.
-    whole = tf.saved_model.load(str(hub_folder))(content[None], fast._square_style(style)[None])[0][0]
+    whole = tf.saved_model.load(str(hub_folder))(content[None], _square_style(style)[None])[0][0]
     np.testing.assert_allclose(image, whole.numpy(), atol=1e-5)
 
 
