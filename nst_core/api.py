@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import gc
-import io
 import os
 import warnings
 from collections.abc import Sequence
@@ -28,6 +27,7 @@ from .engine.optimize import Callback, PixelOptimizer
 from .engine.vgg import VGGFeatures
 from .engine.weights import normalise_weights
 from .errors import OptionError
+from .image.encode import png_bytes
 from .image.io import ImageSource, load_image, resize, save_image, to_pil
 from .metrics import QualityReport, quality
 from .options import StyleOptions
@@ -98,9 +98,7 @@ class Result:
         return to_pil(self.image)
 
     def _repr_png_(self) -> bytes:
-        buffer = io.BytesIO()
-        self.to_pil().save(buffer, format="PNG")
-        return buffer.getvalue()
+        return png_bytes(self.image)
 
 
 def _as_list(style: ImageSource | Sequence[ImageSource]) -> list[ImageSource]:

@@ -7,13 +7,13 @@ notebook sizes, so the picture keeps up with the slider.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 import numpy as np
 
 from ..fast import FastStylizer, blend_style_vectors, load_fast_model, with_strength
-from ..image.io import ImageSource, load_image, to_pil
+from ..image.encode import png_bytes
+from ..image.io import ImageSource, load_image
 
 
 class StrengthSlider:
@@ -60,9 +60,7 @@ class StrengthSlider:
         """Stylise at ``strength`` (0 content, 1 full style), show it and return it."""
         vector = with_strength(self._style_vector, self._content_vector, strength)
         self.result = self.model.transfer(self.content, vector)
-        buffer = io.BytesIO()
-        to_pil(self.result).save(buffer, format="PNG")
-        self.picture.value = buffer.getvalue()
+        self.picture.value = png_bytes(self.result)
         return self.result
 
     def _ipython_display_(self) -> None:
