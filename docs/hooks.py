@@ -84,19 +84,19 @@ def _option_table() -> str:
         sys.path.remove(str(ROOT))
 
     rows = [
-        "| option | command-line flag | default | values | notebook control | what it does |",
-        "|---|---|---|---|---|---|",
+        "| option and flag | default | values | notebook control | what it does |",
+        "|---|---|---|---|---|",
     ]
     for field, spec in option_fields():
         flags = [OptionSpec.flag(field.name), *spec.aliases] + ([spec.short] if spec.short else [])
-        flag = ", ".join(f"`{f}`" for f in flags)
+        name = f"`{field.name}`<br>" + ", ".join(f"`{f}`" for f in flags)
         default = f"`{field.default!r}`"
-        if spec.choices:
-            values = ", ".join(f"`{c}`" for c in spec.choices)
-        elif spec.metavar:
+        if spec.choices and spec.metavar:  # the choices and more (init: or an image file)
             values = f"`{spec.metavar}`"
+        elif spec.choices:
+            values = ", ".join(f"`{c}`" for c in spec.choices)
         else:
-            values = str(field.type).replace("|", "or")
+            values = "`" + str(field.type).replace("|", "or") + "`"
         control = ""
         if spec.control is not None:
             c = spec.control
@@ -104,7 +104,7 @@ def _option_table() -> str:
             if c.low is not None:
                 control += f" ({c.low:g} to {c.high:g}{', logarithmic' if c.log else ''})"
         text = spec.help.replace("|", "\\|")
-        rows.append(f"| `{field.name}` | {flag} | {default} | {values} | {control} | {text} |")
+        rows.append(f"| {name} | {default} | {values} | {control} | {text} |")
     return "\n".join(rows)
 
 
