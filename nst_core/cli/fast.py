@@ -9,17 +9,14 @@ user's input are one line on stderr with exit status 2 and nothing is written.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from collections.abc import Sequence
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-from ..errors import OptionError  # noqa: E402
-from ..options import SUBCOMMAND_STYLE_OPTIONS, FastOptions, option_fields  # noqa: E402
-from .flags import add_option_flags, option_values  # noqa: E402
-from .main import _Parser, run_command  # noqa: E402
+from ..errors import OptionError
+from ..options import SUBCOMMAND_STYLE_OPTIONS, FastOptions, option_fields
+from .flags import add_option_flags, option_values
+from .main import _Parser, run_command
 
 #: The StyleOptions ``nst fast`` takes (the network has no steps, weights or layers).
 STYLE_OPTIONS = SUBCOMMAND_STYLE_OPTIONS["fast"]

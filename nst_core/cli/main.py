@@ -20,19 +20,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import Field
 from pathlib import Path
 
-from ..engine.device import import_tensorflow
-
-try:
-    import_tensorflow()  # before anything imports it, so its start-up log stays hidden
-except KeyboardInterrupt:  # Ctrl-C in the first seconds: one line, as later, not a traceback
-    _command = " ".join(["nst"] + sys.argv[1:2]) if sys.argv[1:2] in (["fast"], ["video"]) else "nst"
-    print(f"{_command}: interrupted; nothing written", file=sys.stderr)
-    raise SystemExit(130) from None
-
-from .. import __version__  # noqa: E402
-from ..errors import NSTError  # noqa: E402
-from ..options import INIT_CHOICES, OptionSpec, StyleOptions, option_fields  # noqa: E402
-from .flags import add_option_flags, option_values  # noqa: E402
+from .. import __version__
+from ..engine.device import quiet_tensorflow_start_up
+from ..errors import NSTError
+from ..options import INIT_CHOICES, OptionSpec, StyleOptions, option_fields
+from .flags import add_option_flags, option_values
 
 #: Other commands: ``nst NAME ...`` runs ``main(argv)`` of the named module.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -122,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
 
     from tqdm.auto import tqdm
 
-    from ..api import stylize
+    from ..api import stylize  # TensorFlow loads here, once the arguments are known to be good
     from ..engine.pyramid import planned_steps
 
     total = planned_steps(options.size, options.steps, options.pyramid_levels, options.pyramid_start_size)
@@ -181,13 +173,16 @@ def run_command(
     """Parse ``argv`` and run; user errors become one line on stderr and an exit status.
 
     Shared by ``nst`` and its subcommands: NSTError -> exit 2, Ctrl-C outside a run
-    (loading, model building) -> exit 130 with nothing written, ``--help`` -> 0.
+    (loading TensorFlow, models) -> exit 130 with nothing written, ``--help`` -> 0.
+    TensorFlow is imported only by the run, without its start-up log, so ``--help`` and
+    usage errors answer at once.
     """
     try:
         try:
             args = build().parse_args(argv)
         except SystemExit as done:  # --help, or a usage error already printed
             return int(done.code or 0)
+        quiet_tensorflow_start_up(always=True)
         with warnings.catch_warnings():
             warnings.showwarning = functools.partial(_show_warning, prog)
             return run_args(args)
