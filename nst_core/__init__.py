@@ -20,11 +20,15 @@ from __future__ import annotations
 import importlib
 
 from . import _compat
+from .engine.device import quiet_tensorflow_start_up
 
 __version__ = "0.1.0"
 
-# Imported on first use (PEP 562), so `nst --help` and `import nst_core` stay fast and the
-# command line can quiet TensorFlow's start-up logging before TensorFlow loads.
+# Before anything imports TensorFlow: its start-up log is noise to users of the library too.
+quiet_tensorflow_start_up()
+
+# Imported on first use (PEP 562), so `nst --help` and `import nst_core` stay fast and do not
+# load TensorFlow.
 _EXPORTS = {
     "stylize": "api",
     "Stylizer": "api",

@@ -1,7 +1,11 @@
-"""Every option of a style-transfer run, in one frozen dataclass.
+"""Every option of a style-transfer run, declared once: type, default, help, validation.
 
-The Python API, the command line and the notebook widgets all fill a ``StyleOptions``, so
-an option is added, defaulted, documented and validated in exactly one place.
+The Python API, the command line and the notebook widgets all fill a :class:`StyleOptions`
+(and, for clips and the fast network, a :class:`VideoOptions` or :class:`FastOptions`); the
+``nst`` commands' flags and the notebook's controls are generated from each field's
+:class:`OptionSpec`, so an option is added, defaulted, documented and validated in exactly
+one place. The module is longer than 300 lines because it is that one place: the three
+option sets and what each command takes from them sit together.
 """
 
 from __future__ import annotations
@@ -27,8 +31,20 @@ from .engine.color import PRESERVE_COLORS, check_preserve_colors
 from .engine.precision import PRECISIONS, check_precision
 from .engine.weights import check_weights
 from .errors import OptionError
+from .fast import BACKENDS, check_strength
 
 INIT_CHOICES = ("content", "noise", "style", "fast")
+#: How ``stylize_video`` paints each frame: optimisation (Gatys) or the fast network.
+MODES = ("optimize", "fast")
+#: Weight of the temporal loss, a mean squared difference in [0, 1] pixel units (about 1e-3
+#: between a frame and its warped predecessor), against the relative content and style terms
+#: of :mod:`nst_core.engine.losses` (about 1 together at the defaults): with it the warp error is
+#: 59-78% below warm start alone (``benchmarks/results/video_consistency.md``).
+DEFAULT_TEMPORAL_WEIGHT = 500.0
+#: Fast mode: share of the warped previous stylised frame mixed into reliable pixels.
+DEFAULT_FAST_BLEND = 0.5
+#: Colour preservation a clip takes (luminance transfer is per frame and flickers).
+VIDEO_PRESERVE_COLORS = tuple(choice for choice in PRESERVE_COLORS if choice != "luminance")
 
 
 @dataclass(frozen=True)
@@ -82,13 +98,15 @@ def _option(default: Any, help: str, group: str, **spec: Any) -> Any:
     return dataclasses.field(default=default, metadata={"spec": OptionSpec(help=help, group=group, **spec)})
 
 
-def option_fields() -> list[tuple[dataclasses.Field, OptionSpec]]:
-    """Every :class:`StyleOptions` field with its :class:`OptionSpec`, in declaration order.
+def option_fields(options_class: type | None = None) -> list[tuple[dataclasses.Field, OptionSpec]]:
+    """Every field of ``options_class`` (default :class:`StyleOptions`) with its :class:`OptionSpec`.
 
-    The command line's parsers and the notebook's controls are generated from this list, so
-    an option added to :class:`StyleOptions` reaches every front end.
+    In declaration order. The command line's parsers and the notebook's controls are
+    generated from this list, so an option added to :class:`StyleOptions` (or
+    :class:`VideoOptions`, :class:`FastOptions`) reaches every front end.
     """
-    return [(field, field.metadata["spec"]) for field in dataclasses.fields(StyleOptions)]
+    fields = dataclasses.fields(StyleOptions if options_class is None else options_class)
+    return [(field, field.metadata["spec"]) for field in fields]
 
 
 @dataclass(frozen=True)
@@ -312,14 +330,154 @@ class StyleOptions:
         return dataclasses.replace(self, **changes)
 
 
-def _whole(options: StyleOptions, name: str, minimum: int) -> None:
+@dataclass(frozen=True)
+class VideoOptions:
+    """What ``nst video`` and :func:`~nst_core.video.stylize.stylize_video` add to StyleOptions.
+
+    Attributes:
+        first_steps: optimisation steps of the first frame, which starts from scratch
+            (default 2 x ``steps``).
+        temporal_weight: weight of the temporal loss (Ruder et al. 2016); 0 turns it off.
+        start, end: the frames stylised, ``start`` to ``end - 1`` (0-based; ``end`` None: to
+            the last).
+        fps: frame rate written, in frames per second (default: the source's).
+        mode: ``"optimize"`` (Gatys per frame) or ``"fast"`` (the feed-forward network).
+        fast_blend: fast mode: share of the warped previous frame kept in reliable pixels, in [0, 1).
+        fast_model: fast mode: the network's location, as :func:`~nst_core.fast.load_fast_model`.
+        fast_refine_steps: fast mode: optimisation steps with the temporal loss on each
+            network output (0: none).
+        work_dir: folder that keeps finished frames, so a rerun resumes.
+    """
+
+    first_steps: int | None = _option(
+        None, "optimisation steps of the first frame, which starts from scratch (default: 2 x steps)", "video"
+    )
+    temporal_weight: float = _option(
+        DEFAULT_TEMPORAL_WEIGHT,
+        "weight of the temporal loss, which holds each frame to the previous one; 0 turns it off",
+        "video",
+        control=Control("temporal weight", 1, 10000, 0.1, log=True),
+    )
+    start: int = _option(0, "first frame to stylise, 0-based", "video")
+    end: int | None = _option(None, "stop before this frame (default: the last frame)", "video")
+    fps: float | None = _option(None, "frame rate to write (default: the source's; 24 for a folder of frames)", "video")
+    mode: str = _option(
+        "optimize",
+        "optimize (Gatys et al., each frame optimised) or fast (the feed-forward network)",
+        "video",
+        choices=MODES,
+        control=Control("mode"),
+    )
+    fast_blend: float = _option(
+        DEFAULT_FAST_BLEND,
+        "fast mode: share of the warped previous frame kept in reliable pixels",
+        "video",
+        aliases=("--blend",),
+        control=Control("fast blend", 0.0, 0.95, 0.05),
+    )
+    fast_model: str | None = _option(
+        None,
+        "fast mode: model location, as nst fast --model (default: $NST_FAST_MODEL, else the .tflite pair in"
+        " $NST_MODELS_DIR, else TensorFlow Hub)",
+        "video",
+        aliases=("--model",),
+    )
+    fast_refine_steps: int = _option(
+        0,
+        "fast mode: optimisation steps with the temporal loss on each network output",
+        "video",
+        aliases=("--refine-steps",),
+    )
+    work_dir: str | None = _option(
+        None, "folder for finished frames, kept for resuming (default: .OUT.frames beside OUT, removed)", "video"
+    )
+
+    def __post_init__(self) -> None:
+        if self.first_steps is not None:
+            _whole(self, "first_steps", minimum=0)
+        _number(self, "temporal_weight", minimum=0.0)
+        _whole(self, "start", minimum=0)
+        if self.end is not None:
+            _whole(self, "end", minimum=self.start + 1)
+        if self.fps is not None:
+            _number(self, "fps", minimum=0.0, strict=True)
+        if self.mode not in MODES:
+            raise OptionError(f"mode must be one of {', '.join(MODES)}, got {self.mode!r}")
+        _number(self, "fast_blend", minimum=0.0)
+        if self.fast_blend >= 1.0:
+            raise OptionError(f"fast_blend must be in [0, 1), got {self.fast_blend!r}")
+        _whole(self, "fast_refine_steps", minimum=0)
+
+    def stylize_settings(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`~nst_core.video.stylize.stylize_video` these options set.
+
+        Which frames are read (``start``, ``end``) and the rate written (``fps``) are the
+        business of :mod:`nst_core.video.io`, not of the stylisation.
+        """
+        skipped = {"start", "end", "fps"}
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name not in skipped}
+
+
+@dataclass(frozen=True)
+class FastOptions:
+    """What ``nst fast`` and :func:`~nst_core.fast.fast_stylize` add to StyleOptions.
+
+    Attributes:
+        strength: 0 keeps the content's look, 1 is the full style (the style vector is
+            interpolated from the content's own, Ghiasi et al. 2017).
+        model: the network's location, as :func:`~nst_core.fast.load_fast_model`.
+        backend: ``"auto"`` (by what ``model`` is), ``"hub"`` or ``"lite"``.
+    """
+
+    strength: float = _option(
+        1.0,
+        "0 keeps the content's look, 1 is the full style",
+        "fast network",
+        control=Control("strength", 0.0, 1.0, 0.05),
+    )
+    model: str | None = _option(
+        None,
+        "Hub handle or URL, SavedModel folder, .tflite folder, or 'predict.tflite,transfer.tflite'",
+        "fast network",
+    )
+    backend: str = _option("auto", "auto picks by what --model is", "fast network", choices=BACKENDS)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "strength", check_strength(self.strength))
+        if self.backend not in BACKENDS:
+            raise OptionError(f"backend must be one of {', '.join(BACKENDS)}, got {self.backend!r}")
+
+
+#: The StyleOptions fields ``nst video`` and ``nst fast`` offer (``nst`` offers all of them),
+#: each with what differs there: its ``"default"``, or OptionSpec attributes (``"help"``, ...).
+SUBCOMMAND_STYLE_OPTIONS: dict[str, dict[str, dict[str, Any]]] = {
+    "video": {
+        "size": {"default": 256, "help": "longest side of the frames, in pixels"},
+        "steps": {"default": 50, "help": "optimisation steps per frame"},
+        "content_weight": {},
+        "style_weight": {},
+        "tv_weight": {},
+        "style_scale": {},
+        "optimizer": {},
+        "style_loss": {},
+        "preserve_colors": {
+            "choices": VIDEO_PRESERVE_COLORS,
+            "help": "keep the clip's colours: histogram (the style recoloured to the first frame's palette)",
+        },
+        "precision": {},
+    },
+    "fast": {name: {"group": "fast network"} for name in ("size", "style_blend_weights", "preserve_colors")},
+}
+
+
+def _whole(options: Any, name: str, minimum: int) -> None:
     value = getattr(options, name)
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or int(value) != value or value < minimum:
         raise OptionError(f"{name} must be a whole number >= {minimum}, got {value!r}")
     object.__setattr__(options, name, int(value))
 
 
-def _number(options: StyleOptions, name: str, minimum: float, strict: bool = False) -> None:
+def _number(options: Any, name: str, minimum: float, strict: bool = False) -> None:
     value = getattr(options, name)
     ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
     ok = ok and (value > minimum if strict else value >= minimum)

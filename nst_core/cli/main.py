@@ -17,22 +17,14 @@ import importlib
 import sys
 import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import Field
 from pathlib import Path
 
-from ..engine.device import import_tensorflow
-
-try:
-    import_tensorflow()  # before anything imports it, so its start-up log stays hidden
-except KeyboardInterrupt:  # Ctrl-C in the first seconds: one line, as later, not a traceback
-    _command = " ".join(["nst"] + sys.argv[1:2]) if sys.argv[1:2] in (["fast"], ["video"]) else "nst"
-    print(f"{_command}: interrupted; nothing written", file=sys.stderr)
-    raise SystemExit(130) from None
-
-from .. import __version__  # noqa: E402
-from ..engine.choices import DEFAULT_PYRAMID_LEVELS, MIN_PYRAMID_SIZE, STYLE_LOSSES  # noqa: E402
-from ..engine.precision import PRECISIONS  # noqa: E402
-from ..errors import NSTError  # noqa: E402
-from ..options import INIT_CHOICES, StyleOptions  # noqa: E402
+from .. import __version__
+from ..engine.device import quiet_tensorflow_start_up
+from ..errors import NSTError
+from ..options import INIT_CHOICES, OptionSpec, StyleOptions, option_fields
+from .flags import add_option_flags, option_values
 
 #: Other commands: ``nst NAME ...`` runs ``main(argv)`` of the named module.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -51,20 +43,11 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-#: Help of --precision, shared by `nst` and `nst video`.
-PRECISION_HELP = (
-    "mixed: VGG19 in 16 bits on GPUs and bfloat16-capable CPUs (float32 elsewhere), faster with the same"
-    " picture; float32: 32 bits everywhere (default: mixed)"
-)
+def build_parser(fields: Sequence[tuple[Field, OptionSpec]] | None = None) -> argparse.ArgumentParser:
+    """The argument parser of the main command: a flag for every option of ``fields``.
 
-
-def _layers(text: str) -> tuple[str, ...]:
-    return tuple(name.strip() for name in text.split(",") if name.strip())
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the main command (defaults shown come from StyleOptions)."""
-    d = StyleOptions()
+    ``fields`` defaults to :func:`~nst_core.options.option_fields`, every StyleOptions field.
+    """
     sub = "".join(f"\n  nst {name} ...   {help_text}" for name, (_, help_text) in SUBCOMMANDS.items())
     parser = _Parser(
         prog="nst",
@@ -78,123 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("content", help="content image: file path or http(s) URL")
     parser.add_argument("styles", nargs="+", metavar="style", help="one or more style images")
     parser.add_argument("-o", "--output", default="out.png", help="result file, .png or .jpg (default: out.png)")
-
-    size = parser.add_argument_group("size and steps")
-    size.add_argument(
-        "-s", "--size", type=int, default=d.size, help=f"longest side of the result in pixels (default: {d.size})"
-    )
-    size.add_argument("-n", "--steps", type=int, default=d.steps, help=f"optimisation steps (default: {d.steps})")
-    size.add_argument(
-        "--style-scale",
-        type=float,
-        default=d.style_scale,
-        help="style image size relative to --size; smaller gives finer strokes (default: 1.0)",
-    )
-
-    weights = parser.add_argument_group("weights (higher means more of it)")
-    weights.add_argument(
-        "--content-weight", type=float, default=d.content_weight, help=f"(default: {d.content_weight:g})"
-    )
-    weights.add_argument(
-        "--style-weight",
-        type=float,
-        default=d.style_weight,
-        help="style strength, the same for every painting: about 1 a light texture, 10 a strong style that keeps"
-        f" the scene readable, 100 the painting's texture over most of the photo (default: {d.style_weight:g})",
-    )
-    weights.add_argument(
-        "--tv-weight",
-        type=float,
-        default=d.tv_weight,
-        help=f"smoothness (total variation); 0 turns it off (default: {d.tv_weight:g})",
-    )
-    weights.add_argument(
-        "--style-blend-weights",
-        type=float,
-        nargs="+",
-        metavar="W",
-        help="relative weight of each style image (default: equal)",
-    )
-    weights.add_argument(
-        "--style-layer-weights",
-        type=float,
-        nargs="+",
-        metavar="W",
-        help="relative weight of each style layer (default: equal)",
-    )
-
-    optim = parser.add_argument_group("optimisation")
-    optim.add_argument("--optimizer", choices=("lbfgs", "adam"), default=d.optimizer, help="(default: lbfgs)")
-    optim.add_argument("--learning-rate", type=float, help="step size (default: 1 for lbfgs, 0.02 for adam)")
-    optim.add_argument(
-        "--lbfgs-history", type=int, default=d.lbfgs_history, help=f"L-BFGS memory (default: {d.lbfgs_history})"
-    )
-    optim.add_argument(
-        "--init",
-        default=d.init,
-        metavar="{" + ",".join(INIT_CHOICES) + ",FILE}",
-        help="starting image; fast: the fast network's result, refined (default: content)",
-    )
-    optim.add_argument("--seed", type=int, help="random seed, for runs that repeat exactly")
-    optim.add_argument(
-        "--pyramid",
-        type=int,
-        default=d.pyramid_levels,
-        metavar="LEVELS",
-        help="coarse-to-fine scales, each twice the previous; 1 is off"
-        f" (default: {DEFAULT_PYRAMID_LEVELS} where the coarsest keeps {MIN_PYRAMID_SIZE} px)",
-    )
-    optim.add_argument(
-        "--pyramid-start-size", type=int, metavar="PX", help="longest side of the coarsest scale (default: halvings)"
-    )
-    optim.add_argument(
-        "--jit",
-        action=argparse.BooleanOptionalAction,
-        default=d.jit_compile,
-        help="compile VGG19 with XLA (default: %(default)s)",
-    )
-    optim.add_argument(
-        "--lbfgs-safeguard",
-        action=argparse.BooleanOptionalAction,
-        default=d.lbfgs_safeguard,
-        help="backtrack L-BFGS steps that raise the loss (default: %(default)s)",
-    )
-    optim.add_argument(
-        "--precision",
-        choices=PRECISIONS,
-        default=d.precision,
-        help=PRECISION_HELP,
-    )
-
-    look = parser.add_argument_group("look")
-    look.add_argument(
-        "--preserve-colors",
-        choices=("none", "luminance", "histogram"),
-        default=d.preserve_colors,
-        help="keep the content's colours: luminance-only transfer, or recolour the style (default: none)",
-    )
-    look.add_argument(
-        "--style-loss",
-        choices=STYLE_LOSSES,
-        default=d.style_loss,
-        help="how style statistics are matched: gram (Gatys et al.) or sliced (sliced Wasserstein,"
-        f" whole feature distributions) (default: {d.style_loss})",
-    )
-    look.add_argument("--pooling", choices=("max", "avg"), default=d.pooling, help="VGG19 pooling (default: max)")
-    look.add_argument(
-        "--content-layers",
-        type=_layers,
-        default=d.content_layers,
-        metavar="L1,L2",
-        help=f"VGG19 content layers (default: {','.join(d.content_layers)})",
-    )
-    look.add_argument(
-        "--style-layers",
-        type=_layers,
-        default=d.style_layers,
-        metavar="L1,L2",
-        help=f"VGG19 style layers (default: {','.join(d.style_layers)})",
-    )
+    add_option_flags(parser, option_fields() if fields is None else fields)
 
     report = parser.add_argument_group("progress")
     report.add_argument(
@@ -218,32 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def options_from_args(args: argparse.Namespace) -> StyleOptions:
-    """StyleOptions from parsed arguments (validated there)."""
-    return StyleOptions(
-        size=args.size,
-        steps=args.steps,
-        content_weight=args.content_weight,
-        style_weight=args.style_weight,
-        tv_weight=args.tv_weight,
-        style_blend_weights=args.style_blend_weights,
-        style_scale=args.style_scale,
-        style_layer_weights=args.style_layer_weights,
-        optimizer=args.optimizer,
-        learning_rate=args.learning_rate,
-        lbfgs_history=args.lbfgs_history,
-        init=args.init,
-        seed=args.seed,
-        preserve_colors=args.preserve_colors,
-        pooling=args.pooling,
-        content_layers=args.content_layers,
-        style_layers=args.style_layers,
-        pyramid_levels=args.pyramid,
-        pyramid_start_size=args.pyramid_start_size,
-        jit_compile=args.jit,
-        lbfgs_safeguard=args.lbfgs_safeguard,
-        precision=args.precision,
-        style_loss=args.style_loss,
-    )
+    """StyleOptions from parsed arguments (validated there); options without a flag keep their default."""
+    return StyleOptions(**option_values(args, StyleOptions))
 
 
 def numbered_path(output: Path, step: int) -> Path:
@@ -253,7 +96,6 @@ def numbered_path(output: Path, step: int) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     """Stylise as parsed arguments ask; returns the exit status."""
-    from ..api import stylize
     from ..image.io import check_output_path, save_image
 
     output = check_output_path(args.output)
@@ -272,6 +114,7 @@ def run(args: argparse.Namespace) -> int:
 
     from tqdm.auto import tqdm
 
+    from ..api import stylize  # TensorFlow loads here, once the arguments are known to be good
     from ..engine.pyramid import planned_steps
 
     total = planned_steps(options.size, options.steps, options.pyramid_levels, options.pyramid_start_size)
@@ -330,13 +173,16 @@ def run_command(
     """Parse ``argv`` and run; user errors become one line on stderr and an exit status.
 
     Shared by ``nst`` and its subcommands: NSTError -> exit 2, Ctrl-C outside a run
-    (loading, model building) -> exit 130 with nothing written, ``--help`` -> 0.
+    (loading TensorFlow, models) -> exit 130 with nothing written, ``--help`` -> 0.
+    TensorFlow is imported only by the run, without its start-up log, so ``--help`` and
+    usage errors answer at once.
     """
     try:
         try:
             args = build().parse_args(argv)
         except SystemExit as done:  # --help, or a usage error already printed
             return int(done.code or 0)
+        quiet_tensorflow_start_up(always=True)
         with warnings.catch_warnings():
             warnings.showwarning = functools.partial(_show_warning, prog)
             return run_args(args)

@@ -34,17 +34,9 @@ from ..engine.optimize import PixelOptimizer
 from ..engine.vgg import VGGFeatures
 from ..errors import OptionError
 from ..image.io import ImageSource, load_image, os_error_reason, save_image, to_uint8
-from ..options import StyleOptions
+from ..options import DEFAULT_FAST_BLEND, DEFAULT_TEMPORAL_WEIGHT, MODES, StyleOptions
 from .flow import DIS_PRESETS, frame_flow, warp
 
-MODES = ("optimize", "fast")
-#: Weight of the temporal loss, a mean squared difference in [0, 1] pixel units (about 1e-3
-#: between a frame and its warped predecessor), against the relative content and style terms
-#: of :mod:`nst_core.engine.losses` (about 1 together at the defaults): with it the warp error is
-#: 59-78% below warm start alone (``benchmarks/results/video_consistency.md``).
-DEFAULT_TEMPORAL_WEIGHT = 500.0
-#: Fast mode: share of the warped previous stylised frame mixed into reliable pixels.
-DEFAULT_FAST_BLEND = 0.5
 FRAME_PATTERN = "frame_{:05d}.png"
 SETTINGS_FILE = "settings.json"
 

@@ -174,22 +174,23 @@ def test_ctrl_c_before_the_first_step_ends_keeps_an_existing_output(tmp_path, ca
     assert out.read_bytes() == b"an earlier result" and [p.name for p in tmp_path.iterdir()] == ["out.png"]
 
 
-def test_ctrl_c_while_tensorflow_loads_is_one_line():
+def test_ctrl_c_while_tensorflow_loads_is_one_line(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     process = subprocess.Popen(
-        [sys.executable, "-m", "nst_core.cli", "--help"],
+        [sys.executable, "-m", "nst_core.cli", str(CONTENT), str(STYLE), "-o", str(tmp_path / "out.png"), *QUICK],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
         env=env,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as in the test below
     )
-    time.sleep(0.7)  # TensorFlow takes seconds to import
+    time.sleep(1.5)  # the run has started to import TensorFlow, which takes seconds
     if process.poll() is not None:
         pytest.skip("TensorFlow loaded before the signal could be sent")
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130 and err.strip() == "nst: interrupted; nothing written"
+    assert not list(tmp_path.iterdir())
 
 
 def test_ctrl_c_saves_the_best_image_and_exits_130(tmp_path):
