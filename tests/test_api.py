@@ -230,7 +230,7 @@ def test_a_stylizer_refuses_a_bad_style_and_still_works():
 
 
 def test_a_stylizer_checks_memory_for_a_new_step_only_with_the_old_one_freed(monkeypatch):
-    from nst_core import api
+    from nst_core import pipeline
 
     stylizer = nst_core.Stylizer()
     checked = []
@@ -239,7 +239,7 @@ def test_a_stylizer_checks_memory_for_a_new_step_only_with_the_old_one_freed(mon
         checked.append(stylizer._optimizer is None)
         return options.lbfgs_history
 
-    monkeypatch.setattr(api.memory, "check_memory", check_memory)
+    monkeypatch.setattr(pipeline, "check_memory", check_memory)
     stylizer(CONTENT, STYLE, **SMALL)
     stylizer(CONTENT, STYLE, style_weight=0.1, **SMALL)  # kept: it fitted, its state is allocated
     stylizer(CONTENT, STYLE, **{**SMALL, "size": 72})
