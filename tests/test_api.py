@@ -120,7 +120,7 @@ def test_ctrl_c_during_the_first_step_counts_no_steps(monkeypatch):
     def interrupted(self):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("nst_core.engine.optimize._LBFGS.step", interrupted)
+    monkeypatch.setattr("nst_core.engine.lbfgs.LBFGS.step", interrupted)
     result = nst_core.stylize(CONTENT, STYLE, size=64, steps=10)
     assert result.stopped == "interrupted" and result.steps == 0
     assert np.array_equal(result.image, nst_core.load_image(CONTENT, 64))  # the start image, unchanged
