@@ -147,6 +147,16 @@ class Stylizer:
         self._content: np.ndarray | None = None
         self._styles: tuple[list[np.ndarray], tuple[float, ...] | None] | None = None
 
+    @property
+    def traces(self) -> int:
+        """How many times the kept optimisation step has been traced (0 when none is kept).
+
+        1 however many calls reused it: a number above 1 means calls that should have reused
+        the step paid for tracing it again (see :attr:`PixelOptimizer.traces
+        <nst_core.engine.optimize.PixelOptimizer.traces>`).
+        """
+        return 0 if self._optimizer is None else self._optimizer.traces
+
     def clear(self) -> None:
         """Forget the kept step and free its memory."""
         if self._optimizer is not None:

@@ -201,6 +201,16 @@ class PixelOptimizer:
         self._best_image = tf.Variable(tf.zeros(self.shape), trainable=False)
         self._best_loss = tf.Variable(np.inf, dtype=tf.float32, trainable=False)
 
+    @property
+    def traces(self) -> int:
+        """How many times the optimisation step (a ``tf.function``) has been traced.
+
+        1 after any number of runs: each trace costs about a second of Python work, which is
+        what reusing one ``PixelOptimizer`` saves. A retrace means something the trace fixed
+        changed between runs.
+        """
+        return int(self._runner.step.experimental_get_tracing_count())
+
     def run(
         self, init: np.ndarray, steps: int, callback: Callback | None = None, callback_every: int = 1
     ) -> OptimizationResult:

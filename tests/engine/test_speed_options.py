@@ -111,7 +111,7 @@ def test_a_reused_optimizer_repeats_a_fresh_run_without_tracing_again(problem, o
     again = reused.run(content, 4)
     np.testing.assert_allclose(again.history["total"], fresh.history["total"], rtol=1e-5)
     np.testing.assert_allclose(again.image, fresh.image, atol=1e-5)
-    assert reused._runner.step.experimental_get_tracing_count() == 1
+    assert reused.traces == 1
     with pytest.raises(OptionError, match="shape"):
         reused.run(content[:32], 1)
 

@@ -243,7 +243,7 @@ def test_a_clip_traces_its_optimisation_step_once(scene, monkeypatch):
     monkeypatch.setattr(video, "PixelOptimizer", Recorded)
     result = video.stylize_video(scene[0][:4], STYLE, TINY.replace(steps=2), first_steps=2)
     assert len(result.frames) == 4
-    assert len(built) == 1 and built[0]._runner.step.experimental_get_tracing_count() == 1
+    assert len(built) == 1 and built[0].traces == 1
 
 
 def test_set_content_gives_the_objective_of_the_new_frame(scene):
