@@ -44,15 +44,14 @@ def in_fresh_process(function, *args, **kwargs):
 
 def objective_at(size: int, options=None):
     """(content image, StyleObjective) for the benchmark images at ``size`` px, default weights."""
-    from nst_core.api import prepare_images
-    from nst_core.engine.objective import StyleObjective
     from nst_core.engine.vgg import VGGFeatures
     from nst_core.options import StyleOptions
+    from nst_core.pipeline import build_objective, prepare_images
 
     options = options or StyleOptions(size=size)
     content, styles = prepare_images(str(CONTENT), str(STYLE), options)
     extractor = VGGFeatures(options.content_layers + options.style_layers, pooling=options.pooling)
-    objective = StyleObjective.from_options(extractor, content, styles, options)
+    objective = build_objective(extractor, content, styles, options)
     return content, objective
 
 

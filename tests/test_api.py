@@ -120,7 +120,7 @@ def test_ctrl_c_during_the_first_step_counts_no_steps(monkeypatch):
     def interrupted(self):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("nst_core.engine.optimize._LBFGS.step", interrupted)
+    monkeypatch.setattr("nst_core.engine.lbfgs.LBFGS.step", interrupted)
     result = nst_core.stylize(CONTENT, STYLE, size=64, steps=10)
     assert result.stopped == "interrupted" and result.steps == 0
     assert np.array_equal(result.image, nst_core.load_image(CONTENT, 64))  # the start image, unchanged
@@ -170,8 +170,18 @@ def test_the_sliced_loss_repeats_with_a_seed_also_in_a_kept_step():
     _same_run(stylizer(CONTENT, STYLE, **sliced), fresh)
 
 
-def test_a_stylizer_reuses_its_step_and_matches_fresh_runs():
+def test_a_stylizer_reuses_its_step_and_matches_fresh_runs(monkeypatch):
     """The notebook's Run button: new weights, styles, content and start, one traced step."""
+    from nst_core import api
+
+    built = []
+
+    class Recorded(api.PixelOptimizer):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            built.append(self)
+
+    monkeypatch.setattr(api, "PixelOptimizer", Recorded)
     stylizer = nst_core.Stylizer()
     first = stylizer(CONTENT, STYLE, **SMALL)
     _same_run(first, nst_core.stylize(CONTENT, STYLE, **SMALL))
@@ -192,9 +202,10 @@ def test_a_stylizer_reuses_its_step_and_matches_fresh_runs():
     mirrored = nst_core.load_image(CONTENT, 64)[:, ::-1]  # another photo of the same size
     kept = stylizer(mirrored, [STYLE, STYLE_2], **changed, **SMALL)
     _same_run(kept, nst_core.stylize(mirrored, [STYLE, STYLE_2], **changed, **SMALL))
-    assert stylizer._optimizer._runner.step.experimental_get_tracing_count() == 1
+    assert stylizer.traces == 1
     # and back: nothing of the second run's targets or weights is left over
     _same_run(stylizer(CONTENT, STYLE, **SMALL), first)
+    assert stylizer.traces == 1 and len(built) == 1 + 3  # one step for the stylizer's four runs, one per fresh run
 
 
 @pytest.mark.parametrize(
@@ -230,16 +241,16 @@ def test_a_stylizer_refuses_a_bad_style_and_still_works():
 
 
 def test_a_stylizer_checks_memory_for_a_new_step_only_with_the_old_one_freed(monkeypatch):
-    from nst_core import api
+    from nst_core import pipeline
 
     stylizer = nst_core.Stylizer()
     checked = []
 
     def check_memory(options, height_width):
-        checked.append(stylizer._optimizer is None)
+        checked.append(stylizer.traces == 0)  # no step kept
         return options.lbfgs_history
 
-    monkeypatch.setattr(api.memory, "check_memory", check_memory)
+    monkeypatch.setattr(pipeline, "check_memory", check_memory)
     stylizer(CONTENT, STYLE, **SMALL)
     stylizer(CONTENT, STYLE, style_weight=0.1, **SMALL)  # kept: it fitted, its state is allocated
     stylizer(CONTENT, STYLE, **{**SMALL, "size": 72})

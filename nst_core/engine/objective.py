@@ -10,7 +10,6 @@ the callbacks and the benchmarks all read the same numbers. The terms are relati
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 import tensorflow as tf
@@ -27,9 +26,6 @@ from .losses import (
 )
 from .vgg import VGGFeatures
 from .weights import normalise_weights
-
-if TYPE_CHECKING:
-    from ..options import StyleOptions
 
 LOSS_PARTS = ("total", "content", "style", "tv")
 #: The sliced loss's directions are redrawn every this many optimiser steps. L-BFGS learns the
@@ -230,32 +226,6 @@ class StyleObjective:
         features = self.extractor(tf.constant(content[None]))
         for name, target in self.content_targets.items():
             target.assign(features[name])
-
-    @classmethod
-    def from_options(
-        cls,
-        extractor: VGGFeatures,
-        content: np.ndarray,
-        styles: Sequence[np.ndarray],
-        options: StyleOptions,
-        extra_losses: Mapping[str, Callable[[tf.Tensor], tf.Tensor]] | None = None,
-    ) -> StyleObjective:
-        """The objective with the layers and weights of a :class:`~nst_core.options.StyleOptions`."""
-        return cls(
-            extractor,
-            content,
-            styles,
-            options.content_layers,
-            options.style_layers,
-            options.content_weight,
-            options.style_weight,
-            options.tv_weight,
-            style_layer_weights=options.style_layer_weights,
-            blend_weights=options.style_blend_weights,
-            extra_losses=extra_losses,
-            style_loss=options.style_loss,
-            seed=options.seed,
-        )
 
     def __call__(self, images: tf.Tensor) -> dict[str, tf.Tensor]:
         """Loss parts of ``images`` (batch of 1, [0, 1] RGB): total, content, style, tv.

@@ -27,11 +27,8 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from ..api import prepare_images
-from ..engine import memory
-from ..engine.objective import StyleObjective
+from .. import pipeline
 from ..engine.optimize import PixelOptimizer
-from ..engine.vgg import VGGFeatures
 from ..errors import OptionError
 from ..image.io import ImageSource, load_image, os_error_reason, save_image, to_uint8
 from ..options import DEFAULT_FAST_BLEND, DEFAULT_TEMPORAL_WEIGHT, MODES, StyleOptions
@@ -210,9 +207,9 @@ def stylize_video(
     if mode == "optimize" or fast_refine_steps:
         # Refuse, or fall back to fewer L-BFGS pairs, before any work (or work folder) is done,
         # rather than crash out of memory mid-clip.
-        lbfgs_history = memory.check_memory(frame_options, shape[:2])
+        lbfgs_history = pipeline.check_memory(frame_options, shape[:2])
 
-    _, styles = prepare_images(frames[0], style, frame_options)
+    _, styles = pipeline.prepare_images(frames[0], style, frame_options)
     if options.preserve_colors == "histogram":
         from ..engine.color import match_color_histogram
 
@@ -291,14 +288,12 @@ def _optimizing_stylist(
 ) -> Stylist:
     """Per-frame Gatys optimisation sharing one extractor, one set of style targets and one traced step.
 
-    ``lbfgs_history`` is the number of L-BFGS pairs that fits in memory (``memory.check_memory``).
+    ``lbfgs_history`` is the number of L-BFGS pairs that fits in memory (:func:`nst_core.pipeline.check_memory`).
     """
-    from ..api import _check_fits, _initial_image
-
-    extractor = VGGFeatures.from_options(options)
-    _check_fits(extractor, first_frame, styles, content_is="frames are")
+    extractor = pipeline.build_extractor(options)
+    pipeline.check_fits(extractor, first_frame, styles, content_is="frames are")
     temporal = TemporalLoss(first_frame.shape, temporal_weight) if temporal_weight > 0 else None
-    objective = StyleObjective.from_options(
+    objective = pipeline.build_objective(
         extractor, first_frame, styles, options, extra_losses={"temporal": temporal} if temporal else None
     )
     # One optimizer for the clip: its step is traced once, not once per frame.
@@ -313,7 +308,7 @@ def _optimizing_stylist(
         steps: int | None = None,
     ) -> tuple:
         objective.set_content(frame)  # the style Gram targets stay
-        start = _initial_image(options, frame, styles) if init is None else init
+        start = pipeline.initial_image(options, frame, styles) if init is None else init
         if temporal is not None:
             temporal.clear()
         if previous is not None:

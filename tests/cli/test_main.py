@@ -166,7 +166,7 @@ def test_ctrl_c_before_the_first_step_ends_keeps_an_existing_output(tmp_path, ca
     def interrupted(self):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("nst_core.engine.optimize._LBFGS.step", interrupted)
+    monkeypatch.setattr("nst_core.engine.lbfgs.LBFGS.step", interrupted)
     out = tmp_path / "out.png"
     out.write_bytes(b"an earlier result")
     assert main([str(CONTENT), str(STYLE), "-o", str(out), *QUICK]) == 130

@@ -7,12 +7,12 @@ import pytest
 import tensorflow as tf
 
 from nst_core import OptionError, StyleOptions, stylize
-from nst_core.api import objective_at_scale, prepare_images
 from nst_core.cli.main import build_parser, main, options_from_args
 from nst_core.engine.losses import gram_matrix
 from nst_core.engine.optimize import optimize_image
 from nst_core.engine.precision import choose_compute_dtype, compute_dtype, cpu_flags
 from nst_core.engine.vgg import VGGFeatures, _casts
+from nst_core.pipeline import objective_at_scale, prepare_images
 
 from ..helpers import CONTENT, STYLE
 

@@ -10,9 +10,9 @@ import pytest
 import tensorflow as tf
 
 from nst_core import OptionError, StyleOptions, stylize
-from nst_core.api import objective_at_scale, prepare_images
 from nst_core.engine.optimize import PixelOptimizer, optimize_image
 from nst_core.engine.vgg import VGGFeatures
+from nst_core.pipeline import objective_at_scale, prepare_images
 
 IMAGES = Path(__file__).resolve().parents[2] / "images"
 CONTENT = str(IMAGES / "tubingen.jpg")
@@ -111,7 +111,7 @@ def test_a_reused_optimizer_repeats_a_fresh_run_without_tracing_again(problem, o
     again = reused.run(content, 4)
     np.testing.assert_allclose(again.history["total"], fresh.history["total"], rtol=1e-5)
     np.testing.assert_allclose(again.image, fresh.image, atol=1e-5)
-    assert reused._runner.step.experimental_get_tracing_count() == 1
+    assert reused.traces == 1
     with pytest.raises(OptionError, match="shape"):
         reused.run(content[:32], 1)
 
