@@ -15,6 +15,8 @@ from nst_core.image.io import resize
 
 from .helpers import CONTENT, STYLE, STYLE_2
 
+# Every test but the option checks runs VGG19; they are quick, and marked with the rest.
+pytestmark = pytest.mark.vgg19
 SMALL = {"size": 64, "steps": 8}
 
 

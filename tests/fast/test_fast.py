@@ -46,6 +46,7 @@ def _style_distance(image, style, extractor):
     return sum(float(np.mean((gram_matrix(a[n]) - gram_matrix(b[n])) ** 2)) for n in DEFAULT_STYLE_LAYERS)
 
 
+@pytest.mark.fast_models
 @pytest.mark.parametrize("size", [100, 480])  # smaller than one 384 px tile; several tiles
 def test_lite_keeps_size_and_range_of_non_square_content(lite_model, size):
     content = load_image(CONTENT, size)
@@ -56,6 +57,7 @@ def test_lite_keeps_size_and_range_of_non_square_content(lite_model, size):
     assert np.abs(image - content).mean() > 0.05  # it did paint something
 
 
+@pytest.mark.fast_models
 def test_lite_tiles_have_no_seams(lite_model):
     content = load_image(CONTENT, 700)  # 525x700: 2x3 tiles
     image = lite_model.transfer(content, lite_model.style_vector(load_image(STYLE, 256)))
@@ -72,6 +74,8 @@ def test_lite_tiles_have_no_seams(lite_model):
             assert jumps[edge] < 1.5 * np.median(jumps), (axis, edge)
 
 
+@pytest.mark.fast_models
+@pytest.mark.vgg19
 def test_lite_style_statistics_are_closer_to_the_style_than_the_contents_are(lite_model):
     content, style = load_image(CONTENT, 256), load_image(STYLE, 256)
     image = fast.fast_stylize(content, style, model=lite_model)
@@ -79,6 +83,8 @@ def test_lite_style_statistics_are_closer_to_the_style_than_the_contents_are(lit
     assert _style_distance(image, style, extractor) < 0.8 * _style_distance(content, style, extractor)
 
 
+@pytest.mark.fast_models
+@pytest.mark.vgg19
 def test_strength_zero_keeps_the_content_look(lite_model):
     content = load_image(CONTENT, 256)
     full = fast.fast_stylize(content, STYLE, model=lite_model)
@@ -88,6 +94,7 @@ def test_strength_zero_keeps_the_content_look(lite_model):
     assert np.abs(none.mean((0, 1)) - content.mean((0, 1))).max() < 0.06  # the content's colours
 
 
+@pytest.mark.fast_models
 def test_blend_one_to_zero_equals_the_single_style(lite_model):
     content = load_image(CONTENT, 128)
     single = fast.fast_stylize(content, STYLE, model=lite_model)
@@ -97,6 +104,7 @@ def test_blend_one_to_zero_equals_the_single_style(lite_model):
     assert np.abs(half - single).mean() > 0.01
 
 
+@pytest.mark.fast_models
 def test_luminance_preservation_keeps_the_content_colours(lite_model):
     content = load_image(CONTENT, 128)
     image = fast.fast_stylize(content, STYLE, model=lite_model, preserve_colors="luminance")
@@ -104,6 +112,7 @@ def test_luminance_preservation_keeps_the_content_colours(lite_model):
     assert np.abs(yiq[..., 1:] - ref[..., 1:]).mean() < 0.02
 
 
+@pytest.mark.fast_models
 def test_model_is_cached_and_found_through_the_environment(lite_model, monkeypatch):
     monkeypatch.delenv(fast.ENV_MODEL, raising=False)
     monkeypatch.setenv(fast.ENV_MODELS_DIR, str(shared_models_dir()))
@@ -169,6 +178,7 @@ def test_bad_model_locations_raise_model_error(tmp_path):
         fast.load_fast_model(str(tmp_path), backend="gpu")
 
 
+@pytest.mark.fast_models
 def test_bad_options_raise_option_error(lite_model):
     with pytest.raises(OptionError, match="strength"):
         fast.fast_stylize(CONTENT, STYLE, model=lite_model, strength=1.5)
@@ -176,6 +186,8 @@ def test_bad_options_raise_option_error(lite_model):
         fast.fast_stylize(CONTENT, [STYLE, STYLE_2], model=lite_model, blend_weights=[1])
 
 
+@pytest.mark.fast_models
+@pytest.mark.vgg19
 def test_fast_init_starts_the_optimisation_from_the_fast_result(lite_model, monkeypatch):
     monkeypatch.delenv(fast.ENV_MODEL, raising=False)
     monkeypatch.setenv(fast.ENV_MODELS_DIR, str(shared_models_dir()))
@@ -186,6 +198,7 @@ def test_fast_init_starts_the_optimisation_from_the_fast_result(lite_model, monk
     assert refined.loss < start.history["total"][0]  # and the optimisation goes on from there
 
 
+@pytest.mark.fast_models
 def test_strength_slider_updates_the_picture(lite_model):
     from nst_core.notebook.fast import StrengthSlider
 
