@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from typing import cast
 
 import numpy as np
 import tensorflow as tf
@@ -79,7 +80,10 @@ def _styles_at(output: np.ndarray, styles: Sequence[ImageSource]) -> list[np.nda
 
 
 def _as_list(style: ImageSource | Sequence[ImageSource]) -> list[ImageSource]:
-    return list(style) if isinstance(style, (list, tuple)) else [style]
+    if isinstance(style, (list, tuple)):
+        return list(style)
+    # Not a list or tuple: one image (a str or bytes is a Sequence to the type checker too).
+    return [cast(ImageSource, style)]
 
 
 def style_distance(

@@ -11,9 +11,12 @@ from nst_core.engine.choices import DEFAULT_STYLE_LAYERS
 from nst_core.engine.losses import gram_matrix
 from nst_core.engine.vgg import VGGFeatures
 from nst_core.errors import OptionError
+from nst_core.image.io import resize
 
 from .helpers import CONTENT, STYLE, STYLE_2
 
+# Every test but the option checks runs VGG19; they are quick, and marked with the rest.
+pytestmark = pytest.mark.vgg19
 SMALL = {"size": 64, "steps": 8}
 
 
@@ -87,10 +90,36 @@ def test_blend_one_to_zero_equals_the_single_style():
     assert not np.array_equal(mixed.image, single.image)
 
 
-def test_init_from_style_or_any_image_and_style_scale():
-    result = nst_core.stylize(CONTENT, STYLE, init=STYLE_2, style_scale=0.5, size=64, steps=2)
-    assert result.image.shape == (48, 64, 3)
-    assert nst_core.stylize(CONTENT, STYLE, init="style", size=64, steps=2).image.shape == (48, 64, 3)
+def test_init_chooses_the_start_image():
+    content = nst_core.load_image(CONTENT, 64)
+
+    def start(init, **options):  # no steps: the result is the start image
+        return nst_core.stylize(CONTENT, STYLE, init=init, size=64, steps=0, **options).image
+
+    def squeezed(image):
+        return resize(image, content.shape[:2])
+
+    np.testing.assert_allclose(start("content"), content, atol=1e-6)
+    # the style image squeezed to the content's shape, as loaded for the run (style_scale too)
+    np.testing.assert_allclose(start("style"), squeezed(nst_core.load_image(STYLE, 64)), atol=1e-6)
+    np.testing.assert_allclose(start("style", style_scale=0.5), squeezed(nst_core.load_image(STYLE, 32)), atol=1e-6)
+    # any other image, from its full resolution
+    np.testing.assert_allclose(start(STYLE_2), squeezed(nst_core.load_image(STYLE_2)), atol=1e-6)
+    # uniform noise in [0, 1], nothing of the content, the same for the same seed
+    noise = start("noise", seed=3)
+    assert noise.shape == content.shape and 0 <= noise.min() and noise.max() <= 1
+    assert abs(noise.mean() - 0.5) < 0.02 and abs(noise.std() - 12**-0.5) < 0.02
+    assert abs(np.corrcoef(noise.ravel(), content.ravel())[0, 1]) < 0.05
+    np.testing.assert_array_equal(start("noise", seed=3), noise)
+    assert not np.array_equal(start("noise", seed=4), noise)
+
+
+def test_a_run_goes_on_from_the_start_image():
+    start = resize(nst_core.load_image(STYLE_2), (48, 64))
+    content = nst_core.load_image(CONTENT, 64)
+    image = nst_core.stylize(CONTENT, STYLE, init=STYLE_2, style_scale=0.5, size=64, steps=2).image
+    assert image.shape == (48, 64, 3)
+    assert np.abs(image - start).mean() < np.abs(image - content).mean()
 
 
 def test_callback_sees_progress_and_can_stop_the_run():

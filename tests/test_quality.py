@@ -13,6 +13,7 @@ from nst_core import metrics
 
 from .helpers import CONTENT, STYLE, STYLE_2, STYLE_3
 
+pytestmark = [pytest.mark.vgg19, pytest.mark.fast_models]  # the judge is Magenta's network
 SIZE, STEPS = 96, 60
 
 

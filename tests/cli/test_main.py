@@ -18,6 +18,7 @@ from ..image.test_io import BAD_FILES, write_bad_file
 QUICK = ["--size", "64", "--steps", "3", "--quiet"]
 
 
+@pytest.mark.vgg19
 def test_writes_the_result_and_numbered_intermediates(tmp_path, capsys):
     out = tmp_path / "out.png"
     status = main(
@@ -45,6 +46,7 @@ def test_writes_the_result_and_numbered_intermediates(tmp_path, capsys):
     assert "step 3/3" in err and "saved" in err
 
 
+@pytest.mark.vgg19
 def test_options_reach_the_optimisation(tmp_path, capsys):
     out = tmp_path / "o.jpg"
     status = main(
@@ -75,6 +77,8 @@ def test_options_reach_the_optimisation(tmp_path, capsys):
     assert status == 0 and out.exists()
 
 
+@pytest.mark.fast_models
+@pytest.mark.vgg19
 def test_sliced_style_loss_and_the_quality_report(tmp_path, capsys):
     out = tmp_path / "o.png"
     assert main([str(CONTENT), str(STYLE), "-o", str(out), "--style-loss", "sliced", "--report", *QUICK]) == 0
@@ -130,6 +134,7 @@ def test_bad_options_exit_2_with_one_line(args, message, tmp_path, capsys, monke
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.vgg19
 def test_the_memory_fallback_is_a_one_line_warning(tmp_path, capsys, monkeypatch):
     from nst_core.engine.memory import estimate_peak_bytes
     from nst_core.engine.precision import compute_dtype
@@ -162,6 +167,7 @@ def test_an_output_that_cannot_be_written_fails_before_the_run(tmp_path, capsys,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
+@pytest.mark.vgg19
 def test_ctrl_c_before_the_first_step_ends_keeps_an_existing_output(tmp_path, capsys, monkeypatch):
     def interrupted(self):
         raise KeyboardInterrupt
@@ -193,6 +199,7 @@ def test_ctrl_c_while_tensorflow_loads_is_one_line(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.vgg19
 def test_ctrl_c_saves_the_best_image_and_exits_130(tmp_path):
     out = tmp_path / "out.png"
     env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")

@@ -27,6 +27,7 @@ def problem():
     return objective_at_scale(options, extractor, content, styles, 64)[0], content
 
 
+@pytest.mark.vgg19
 @pytest.mark.parametrize("optimizer", ["lbfgs", "adam"])
 def test_jit_and_no_jit_give_close_losses(problem, optimizer):
     objective, content = problem
@@ -36,6 +37,7 @@ def test_jit_and_no_jit_give_close_losses(problem, optimizer):
     np.testing.assert_allclose(jitted.history["total"], plain.history["total"], rtol=1e-2)
 
 
+@pytest.mark.vgg19
 def test_safeguard_keeps_a_too_large_step_from_raising_the_loss(problem):
     objective, content = problem
     # a step 30 times too long overshoots; the safeguard backtracks instead of keeping it
@@ -76,6 +78,7 @@ def test_after_a_backtrack_lbfgs_keeps_its_steps_short_instead_of_overshooting_a
     assert run.best_loss < 0.005
 
 
+@pytest.mark.vgg19
 def test_lbfgs_gets_going_at_once_at_a_high_style_weight():
     # The style-weight slider reaches 1e4. With the first step scaled by 1 / |g|_1, the
     # most-changed pixel moved by 1.5e-3 at 64 px (2.7e-4 at 128 px) and the float32 gradient
@@ -94,6 +97,7 @@ def test_lbfgs_stands_still_when_every_pixel_is_held_at_a_bound():
     assert np.all(np.isfinite(run.history["total"])) and np.all(run.image == 0.0)
 
 
+@pytest.mark.vgg19
 def test_stylize_accepts_jit_and_rejects_non_boolean():
     result = stylize(CONTENT, STYLE, size=64, steps=3, jit_compile=True)
     assert result.loss < result.history["total"][0]
@@ -101,6 +105,7 @@ def test_stylize_accepts_jit_and_rejects_non_boolean():
         StyleOptions(jit_compile="yes")
 
 
+@pytest.mark.vgg19
 @pytest.mark.parametrize(("optimizer", "learning_rate"), [("lbfgs", None), ("lbfgs", 30.0), ("adam", None)])
 def test_a_reused_optimizer_repeats_a_fresh_run_without_tracing_again(problem, optimizer, learning_rate):
     # learning rate 30: the first run backtracks, and leaves a shortened step cap behind too

@@ -9,6 +9,7 @@ from nst_core import fast
 from nst_core.errors import ModelError, OptionError
 
 
+@pytest.mark.fast_models
 def test_model_is_cached_and_found_through_the_environment(lite_model, monkeypatch):
     monkeypatch.delenv(fast.ENV_MODEL, raising=False)
     monkeypatch.setenv(fast.ENV_MODELS_DIR, str(shared_models_dir()))

@@ -23,6 +23,8 @@ def _style_distance(image, style, extractor):
     return sum(float(np.mean((gram_matrix(a[n]) - gram_matrix(b[n])) ** 2)) for n in DEFAULT_STYLE_LAYERS)
 
 
+@pytest.mark.fast_models
+@pytest.mark.vgg19
 def test_lite_style_statistics_are_closer_to_the_style_than_the_contents_are(lite_model):
     content, style = load_image(CONTENT, 256), load_image(STYLE, 256)
     image = fast.fast_stylize(content, style, model=lite_model)
@@ -30,6 +32,8 @@ def test_lite_style_statistics_are_closer_to_the_style_than_the_contents_are(lit
     assert _style_distance(image, style, extractor) < 0.8 * _style_distance(content, style, extractor)
 
 
+@pytest.mark.fast_models
+@pytest.mark.vgg19
 def test_strength_zero_keeps_the_content_look(lite_model):
     content = load_image(CONTENT, 256)
     full = fast.fast_stylize(content, STYLE, model=lite_model)
@@ -39,6 +43,7 @@ def test_strength_zero_keeps_the_content_look(lite_model):
     assert np.abs(none.mean((0, 1)) - content.mean((0, 1))).max() < 0.06  # the content's colours
 
 
+@pytest.mark.fast_models
 def test_blend_one_to_zero_equals_the_single_style(lite_model):
     content = load_image(CONTENT, 128)
     single = fast.fast_stylize(content, STYLE, model=lite_model)
@@ -48,6 +53,7 @@ def test_blend_one_to_zero_equals_the_single_style(lite_model):
     assert np.abs(half - single).mean() > 0.01
 
 
+@pytest.mark.fast_models
 def test_luminance_preservation_keeps_the_content_colours(lite_model):
     content = load_image(CONTENT, 128)
     image = fast.fast_stylize(content, STYLE, model=lite_model, preserve_colors="luminance")
@@ -55,6 +61,7 @@ def test_luminance_preservation_keeps_the_content_colours(lite_model):
     assert np.abs(yiq[..., 1:] - ref[..., 1:]).mean() < 0.02
 
 
+@pytest.mark.fast_models
 def test_bad_options_raise_option_error(lite_model):
     with pytest.raises(OptionError, match="strength"):
         fast.fast_stylize(CONTENT, STYLE, model=lite_model, strength=1.5)
@@ -62,6 +69,8 @@ def test_bad_options_raise_option_error(lite_model):
         fast.fast_stylize(CONTENT, [STYLE, STYLE_2], model=lite_model, blend_weights=[1])
 
 
+@pytest.mark.fast_models
+@pytest.mark.vgg19
 def test_fast_init_starts_the_optimisation_from_the_fast_result(lite_model, monkeypatch):
     monkeypatch.delenv(fast.ENV_MODEL, raising=False)
     monkeypatch.setenv(fast.ENV_MODELS_DIR, str(shared_models_dir()))
@@ -72,6 +81,7 @@ def test_fast_init_starts_the_optimisation_from_the_fast_result(lite_model, monk
     assert refined.loss < start.history["total"][0]  # and the optimisation goes on from there
 
 
+@pytest.mark.fast_models
 def test_strength_slider_updates_the_picture(lite_model):
     from nst_core.notebook.fast import StrengthSlider
 
