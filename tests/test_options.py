@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from nst_core.cli import build_parser, options_from_args
 from nst_core.cli import fast as fast_cli
 from nst_core.cli import video as video_cli
 from nst_core.cli.flags import option_values
-from nst_core.cli.main import build_parser, options_from_args
 from nst_core.options import (
     SUBCOMMAND_STYLE_OPTIONS,
     FastOptions,

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from ..errors import OptionError
 from ..options import SUBCOMMAND_STYLE_OPTIONS, FastOptions, option_fields
+from .command import Parser, run_command
 from .flags import add_option_flags, option_values
-from .main import _Parser, run_command
 
 #: The StyleOptions ``nst fast`` takes (the network has no steps, weights or layers).
 STYLE_OPTIONS = SUBCOMMAND_STYLE_OPTIONS["fast"]
@@ -26,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``nst fast``: the images, then flags of FastOptions and some StyleOptions."""
     from ..fast import DEFAULT_HUB_HANDLE, ENV_MODEL, ENV_MODELS_DIR
 
-    parser = _Parser(
+    parser = Parser(
         prog="nst fast",
         description="Paint a photo in the style of any painting in one forward pass of Magenta's "
         "arbitrary stylisation network (Ghiasi et al. 2017): about a second on a CPU.",

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..options import SUBCOMMAND_STYLE_OPTIONS, StyleOptions, VideoOptions, option_fields
+from .command import EXIT_INTERRUPTED, Parser, run_command
 from .flags import add_option_flags, option_values
-from .main import EXIT_INTERRUPTED, _Parser, run_command
 
 #: The StyleOptions ``nst video`` takes, with its own defaults (smaller and fewer steps per frame).
 STYLE_OPTIONS = SUBCOMMAND_STYLE_OPTIONS["video"]
@@ -25,7 +25,7 @@ STYLE_OPTIONS = SUBCOMMAND_STYLE_OPTIONS["video"]
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``nst video``: the clip, then flags of VideoOptions and some StyleOptions."""
-    parser = _Parser(
+    parser = Parser(
         prog="nst video",
         description="Stylise every frame of a clip, each started from the previous result warped by the"
         " optical flow and held to it by a temporal loss (Ruder, Dosovitskiy and Brox 2016).",
@@ -98,6 +98,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    from .main import main as nst_main
+    from .command import main as nst_main
 
     sys.exit(nst_main(["video", *sys.argv[1:]]))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from nst_core.cli.main import main
+from nst_core.cli import main
 
 from ..helpers import CONTENT, ROOT, STYLE, STYLE_2
 from ..image.test_io import BAD_FILES, write_bad_file

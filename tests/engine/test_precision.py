@@ -7,7 +7,7 @@ import pytest
 import tensorflow as tf
 
 from nst_core import OptionError, StyleOptions, stylize
-from nst_core.cli.main import build_parser, main, options_from_args
+from nst_core.cli import build_parser, main, options_from_args
 from nst_core.engine.losses import gram_matrix
 from nst_core.engine.optimize import optimize_image
 from nst_core.engine.precision import choose_compute_dtype, compute_dtype, cpu_flags

@@ -10,7 +10,7 @@ import pytest
 import tensorflow as tf
 
 from nst_core import OptionError, StyleOptions, stylize
-from nst_core.cli.main import build_parser, options_from_args
+from nst_core.cli import build_parser, options_from_args
 from nst_core.engine.pyramid import pyramid_sizes, pyramid_steps
 from nst_core.engine.vgg import VGGFeatures
 from nst_core.pipeline import objective_at_scale, prepare_images

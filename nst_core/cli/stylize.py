@@ -1,7 +1,6 @@
-"""The ``nst`` command: style transfer from the shell.
+"""The ``nst`` command's own run: style transfer from the shell.
 
     nst CONTENT STYLE [STYLE ...] -o OUT.png [options]
-    nst SUBCOMMAND ...            (see SUBCOMMANDS: fast stylisation, video)
 
 Only translates arguments into :class:`~nst_core.options.StyleOptions` and a call of
 :func:`~nst_core.stylize`; errors in the user's input are printed as one line on stderr
@@ -12,35 +11,16 @@ with 130.
 from __future__ import annotations
 
 import argparse
-import functools
-import importlib
 import sys
-import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import Field
 from pathlib import Path
 
 from .. import __version__
-from ..engine.device import quiet_tensorflow_start_up
 from ..errors import NSTError
 from ..options import INIT_CHOICES, OptionSpec, StyleOptions, option_fields
+from .command import EXIT_INTERRUPTED, SUBCOMMANDS, Parser
 from .flags import add_option_flags, option_values
-
-#: Other commands: ``nst NAME ...`` runs ``main(argv)`` of the named module.
-SUBCOMMANDS: dict[str, tuple[str, str]] = {
-    "fast": (".fast", "real-time stylisation with a feed-forward network (nst fast --help)"),
-    "video": (".video", "stylise a video without flicker (nst video --help)"),
-}
-
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line on stderr, as every other error here."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def build_parser(fields: Sequence[tuple[Field, OptionSpec]] | None = None) -> argparse.ArgumentParser:
@@ -49,7 +29,7 @@ def build_parser(fields: Sequence[tuple[Field, OptionSpec]] | None = None) -> ar
     ``fields`` defaults to :func:`~nst_core.options.option_fields`, every StyleOptions field.
     """
     sub = "".join(f"\n  nst {name} ...   {help_text}" for name, (_, help_text) in SUBCOMMANDS.items())
-    parser = _Parser(
+    parser = Parser(
         prog="nst",
         description="Paint a photo in the style of one or more paintings (Gatys et al. 2016), "
         "with VGG19 features and L-BFGS or Adam.",
@@ -155,52 +135,3 @@ def run(args: argparse.Namespace) -> int:
         except NSTError as err:  # the picture is fine and saved; only its measurement failed
             print(f"nst: warning: no quality report: {err}", file=sys.stderr)
     return 0
-
-
-def _show_warning(prog: str, message, category, filename, lineno, file=None, line=None) -> None:
-    """A warning (such as the memory fallback) as one line in the style of the errors."""
-    from tqdm.auto import tqdm
-
-    tqdm.write(f"{prog}: warning: {message}", file=sys.stderr)  # above a progress bar, not on its line
-
-
-def run_command(
-    build: Callable[[], argparse.ArgumentParser],
-    run_args: Callable[[argparse.Namespace], int],
-    argv: Sequence[str],
-    prog: str = "nst",
-) -> int:
-    """Parse ``argv`` and run; user errors become one line on stderr and an exit status.
-
-    Shared by ``nst`` and its subcommands: NSTError -> exit 2, Ctrl-C outside a run
-    (loading TensorFlow, models) -> exit 130 with nothing written, ``--help`` -> 0.
-    TensorFlow is imported only by the run, without its start-up log, so ``--help`` and
-    usage errors answer at once.
-    """
-    try:
-        try:
-            args = build().parse_args(argv)
-        except SystemExit as done:  # --help, or a usage error already printed
-            return int(done.code or 0)
-        quiet_tensorflow_start_up(always=True)
-        with warnings.catch_warnings():
-            warnings.showwarning = functools.partial(_show_warning, prog)
-            return run_args(args)
-    except NSTError as err:
-        print(f"{prog}: error: {err}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print(f"{prog}: interrupted; nothing written", file=sys.stderr)
-        return EXIT_INTERRUPTED
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``nst`` console script; returns the exit status."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in SUBCOMMANDS:
-        return importlib.import_module(SUBCOMMANDS[argv[0]][0], __package__).main(argv[1:])
-    return run_command(build_parser, run, argv)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
