@@ -56,8 +56,11 @@ def objective_at(size: int, options=None):
 
 
 def seconds_per_step(objective, content, steps: int) -> float:
-    """Seconds of one optimisation step: the difference of runs of 2N and N steps, so the
-    tracing of each run cancels out (after a warm-up run for the first use of the kernels)."""
+    """Seconds of one optimisation step.
+
+    The difference of runs of 2N and N steps, so the tracing of each run cancels out (after a
+    warm-up run for the first use of the kernels).
+    """
     from nst_core.engine.optimize import optimize_image
 
     optimize_image(objective, content, 2)

@@ -16,6 +16,7 @@ Every method runs in its own fresh process, one after the other (see benchmarks.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shlex
 import sys
 import time
@@ -203,10 +204,8 @@ def run_scipy(size: int, history: int, target: float, max_steps: int, max_second
 
     bounds = [(0.0, 1.0)] * content.size
     limits = {"maxcor": history, "maxiter": max_steps, "maxfun": max_steps, "ftol": 0.0, "gtol": 0.0}
-    try:
+    with contextlib.suppress(StopIteration):
         minimize(fun, content.ravel().astype(np.float64), jac=True, method="L-BFGS-B", bounds=bounds, options=limits)
-    except StopIteration:
-        pass
     return {
         "steps": len(losses),
         "seconds": times[-1],

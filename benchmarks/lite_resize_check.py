@@ -1,4 +1,4 @@
-"""Does the Lite transfer network run at other sizes than 384x384? (It does not: see README.)
+"""Whether the Lite transfer network runs at other sizes than 384x384 (it does not).
 
     python -m benchmarks.lite_resize_check
 

@@ -14,12 +14,13 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from . import pipeline
 from .engine import color, pyramid
+from .engine.objective import StyleObjective
 from .engine.optimize import Callback, PixelOptimizer
 from .errors import OptionError
 from .image.encode import png_bytes
@@ -72,8 +73,10 @@ class Result:
         return float(np.nanmin(self.history["total"]))
 
     def quality(self, judge_model: Any = None) -> QualityReport:
-        """How stylised the image is: style distance, content distance, the independent
-        style judge and the sliced Wasserstein distance (see :mod:`nst_core.metrics`).
+        """How stylised the image is, by the numbers of :mod:`nst_core.metrics`.
+
+        Style distance, content distance, the independent style judge and the sliced
+        Wasserstein distance.
 
         Takes a few seconds (three VGG19 passes and the judge's network). ``judge_model``
         is a loaded :class:`~nst_core.fast.FastStylizer` to judge with. The paintings are
@@ -235,7 +238,7 @@ class Stylizer:
     ) -> PixelOptimizer:
         """The kept optimiser with this call's targets and weights, or a new one kept for next time."""
         if key == self._key and self._optimizer is not None:
-            objective = self._optimizer.objective
+            objective = cast(StyleObjective, self._optimizer.objective)  # the kind this class builds
             pipeline.check_fits(objective.extractor, content, styles)
             objective.set_weights(
                 options.content_weight, options.style_weight, options.tv_weight, options.style_layer_weights
@@ -289,6 +292,8 @@ def stylize(
         callback: called every ``callback_every`` steps with a
             :class:`~nst_core.engine.optimize.Progress` (step, loss parts, current image);
             return False from it to stop early.
+        callback_every: steps between calls of ``callback``.
+        **option_values: :class:`StyleOptions` fields, overriding those of ``options``.
 
     Returns:
         a :class:`Result` with the image, the loss history and the time taken.

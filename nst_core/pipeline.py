@@ -24,22 +24,21 @@ from .engine.precision import compute_dtype
 from .engine.vgg import VGGFeatures
 from .engine.weights import normalise_weights
 from .errors import OptionError
-from .image.io import ImageSource, load_image, resize
+from .image.io import ImageSource, image_list, load_image, resize
 from .options import StyleOptions
 
 
 def style_sources(style: ImageSource | Sequence[ImageSource]) -> list[ImageSource]:
     """``style`` as a list of style images: a list or tuple is one already, anything else is one image."""
-    if isinstance(style, (list, tuple)):
-        return list(style)
-    return [style]
+    return image_list(style)
 
 
 def prepare_images(
     content: ImageSource, style: ImageSource | Sequence[ImageSource], options: StyleOptions
 ) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Load the content at ``options.size`` and the styles at ``size * style_scale`` pixels
-    (longest side), as float RGB in [0, 1].
+    """Load the content at ``options.size`` and the styles at ``size * style_scale`` pixels.
+
+    Sizes are of the longest side; images are float RGB in [0, 1].
 
     The blend weights are checked against the number of styles before any is loaded, so a
     mismatch is reported at once.
@@ -98,9 +97,11 @@ def seed_run(options: StyleOptions) -> None:
 
 
 def initial_image(options: StyleOptions, content: np.ndarray, styles: list[np.ndarray]) -> np.ndarray:
-    """The starting image of ``options.init``, float RGB at the content's size: the content,
-    uniform noise (seeded by ``options.seed``), the first style, the fast network's result
-    (fast-then-refine), or a given image."""
+    """The starting image of ``options.init``, float RGB at the content's size.
+
+    The content, uniform noise (seeded by ``options.seed``), the first style, the fast
+    network's result (fast-then-refine), or a given image.
+    """
     init = options.init
     if isinstance(init, str) and init == "content":
         return content
@@ -134,8 +135,10 @@ def color_targets(
 
 
 def color_finish(options: StyleOptions, content: np.ndarray) -> Callable[[np.ndarray], np.ndarray] | None:
-    """What turns an optimised image into the one shown: with ``preserve_colors="luminance"``,
-    its luminance in the photo's colours; None when the optimised image is the result."""
+    """What turns an optimised image into the one shown, or None when it is the result.
+
+    With ``preserve_colors="luminance"``: its luminance in the photo's colours.
+    """
     if options.preserve_colors == "luminance":
         return functools.partial(color.combine_luminance, content=content)
     return None
@@ -158,8 +161,11 @@ def scale_sizes(options: StyleOptions) -> list[int]:
 
 
 def build_extractor(options: StyleOptions) -> VGGFeatures:
-    """The VGG19 extractor of ``options``: its content and style layers, its pooling, and the
-    number type its ``precision`` picks on this device."""
+    """The VGG19 extractor of ``options``.
+
+    Its content and style layers, its pooling, and the number type its ``precision`` picks on
+    this device.
+    """
     return VGGFeatures(
         options.content_layers + options.style_layers,
         pooling=options.pooling,
@@ -174,8 +180,10 @@ def build_objective(
     options: StyleOptions,
     extra_losses: Mapping[str, Callable[[tf.Tensor], tf.Tensor]] | None = None,
 ) -> StyleObjective:
-    """The objective with the layers, weights, style loss and seed of ``options``, and targets
-    computed from ``content`` and ``styles`` (float RGB in [0, 1]) as they are.
+    """The objective of ``options``, with targets computed from ``content`` and ``styles``.
+
+    Its layers, weights, style loss and seed are those of ``options``; the images (float RGB
+    in [0, 1]) are taken as they are.
 
     ``extra_losses`` are further terms (the temporal loss of video).
     """

@@ -163,7 +163,7 @@ def test_result_saves_a_valid_image(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "options, message",
+    ("options", "message"),
     [
         ({"steps": -1}, "steps"),
         ({"size": 8}, "size"),

@@ -23,7 +23,7 @@ def test_the_names_users_write_still_work(monkeypatch):
     import nst_core
     import nst_core.fast
 
-    with pytest.warns(DeprecationWarning):
+    with pytest.warns(DeprecationWarning, match="nst_core.ui moved"):
         from nst_core.ui import StyleApp
     from nst_core.notebook import StyleApp as new_style_app
 

@@ -1,4 +1,4 @@
-"""The default picture is strongly stylised, for every painting (the regression of issue 13).
+"""The default picture is strongly stylised, for every painting (it was once almost the photo for some paintings).
 
 Measured by the independent judge of :mod:`nst_core.metrics` (Magenta's style-prediction
 network, which no loss of the package uses): 1 means no style was transferred, 0 the style's

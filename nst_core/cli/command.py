@@ -25,6 +25,7 @@ class Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr, as every other error here."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        """Print the usage error as one line and exit with status 2."""
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 

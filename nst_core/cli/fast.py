@@ -55,6 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Paint as parsed arguments ask; returns the exit status."""
     from ..fast import fast_stylize, load_fast_model, normalise_blend_weights
     from ..image.io import MIN_SIDE, check_output_path, load_image, save_image
 

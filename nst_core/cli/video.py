@@ -98,6 +98,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    from .command import main as nst_main
-
-    sys.exit(nst_main(["video", *sys.argv[1:]]))
+    sys.exit(main())

@@ -86,9 +86,12 @@ class LBFGS:
         self.max_step.assign(self.learning_rate)
 
     def objective_changed(self) -> None:
-        """The objective was redrawn (the sliced loss's directions): the next evaluation must not
-        be compared with, or paired with, the last one, which measured another function. The
-        curvature pairs already stored stay: they describe the same images' landscape closely."""
+        """Forget the last evaluation: the objective was redrawn (the sliced loss's directions).
+
+        The next evaluation must not be compared with, or paired with, the last one, which
+        measured another function. The curvature pairs already stored stay: they describe the
+        same images' landscape closely.
+        """
         self.iteration.assign(0)
         self.prev_f.assign(np.inf)
 
@@ -96,8 +99,8 @@ class LBFGS:
         """Two-loop recursion: approximately -H g with the stored curvature pairs."""
         m = self.history_size
         count = self.count.read_value()
-        # Read the history once: indexing the variables inside the loops re-reads all of it
-        # at every iteration (measured at 256 px: 0.47-0.50 s per step against 0.41-0.42 s).
+        # Read the history once: indexing the variables inside the loops would re-read all of
+        # it at every iteration of both loops.
         s, y, rho, head = self.s.read_value(), self.y.read_value(), self.rho.read_value(), self.head.read_value()
         alphas = tf.TensorArray(tf.float32, size=count)
         q = g
@@ -115,6 +118,7 @@ class LBFGS:
 
     @tf.function(reduce_retracing=True)
     def step(self) -> tuple[dict, tf.Tensor]:
+        """One L-BFGS iteration; returns the loss parts and the image they were evaluated at."""
         before = tf.identity(self.image)
         parts, g = self._loss_and_grad(before)
         x = tf.reshape(before, [-1])
@@ -158,13 +162,11 @@ class LBFGS:
             self.h_diag.assign(1.0)
             direction = -g * free
         # After a backtrack, quasi-Newton steps start from the step that worked and double back
-        # toward the full step (as a trust region grows), instead of overshooting again at once
-        # (with a 30x too long learning rate at 64 px, 18 instead of 36 of 60 evaluations are
-        # wasted). A step without curvature pairs (the first, or after a restart) moves the
-        # pixel that changes most by FIRST_STEP_PIXELS. torch's 1 / |g|_1 scaling moved it by
-        # 2.7e-4 at 128 px (less at larger sizes): at style weights of 1 and above the float32
-        # gradient change over so short a step gave no usable pair, so L-BFGS crept along
-        # steepest descent (128 px, style weight 10: 8.9e11 after 30 steps, now 2.6e10).
+        # toward the full step (as a trust region grows), instead of overshooting again at once.
+        # A step without curvature pairs (the first, or after a restart) moves the pixel that
+        # changes most by FIRST_STEP_PIXELS: torch's 1 / |g|_1 scaling makes that step so short
+        # (shorter at larger sizes) that the float32 gradient change over it gives no usable
+        # curvature pair, and L-BFGS creeps along steepest descent (see the L-BFGS design page).
         cap = self.max_step.read_value()
         step = tf.where(
             self.count > 0,
@@ -181,6 +183,6 @@ class LBFGS:
         self.prev_gd.assign(tf.tensordot(g, direction, 1))
         self.iteration.assign_add(1)
         # Projected onto [0, 1] like Adam's steps: the saved image is clipped anyway, and an
-        # unclipped run reports losses of pixels no one sees (about 2% too low, measured).
+        # unclipped run reports losses of pixels no one sees.
         self.image.assign(tf.reshape(tf.clip_by_value(x + step * direction, 0.0, 1.0), self.image.shape))
         return parts, before

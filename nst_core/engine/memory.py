@@ -83,7 +83,7 @@ def estimate_peak_bytes(
     the size.
     """
     pixels = height * width * 3
-    activations = ACTIVATION_BYTES[compute_dtype] * _activation_floats(height, width, layers)
+    activations = float(ACTIVATION_BYTES[compute_dtype] * _activation_floats(height, width, layers))
     if jit_compile:
         activations *= XLA_ACTIVATION_FACTOR
     # L-BFGS: s and y per pair, plus previous image, gradient, direction and temporaries.
@@ -193,8 +193,10 @@ def check_memory(
 
 
 def _readable_bytes(*counts: int) -> list[str]:
-    """Byte counts in one unit: MB when all are below 10 GB (so that a near miss does not read
-    "needs 0.5 GB of 0.5 GB"), else GB."""
+    """Byte counts in one unit: MB when all are below 10 GB, else GB.
+
+    So that a near miss does not read "needs 0.5 GB of 0.5 GB".
+    """
     if max(counts) < 10 * 2**30:
         return [f"{count / 2**20:.0f} MB" for count in counts]
     return [f"{count / 2**30:.1f} GB" for count in counts]

@@ -190,6 +190,7 @@ class PixelOptimizer:
         learning_rate = _checked_learning_rate(optimizer, learning_rate)
         self.shape = tuple(int(n) for n in shape)
         self.image = tf.Variable(tf.zeros(self.shape), trainable=True, name="image")
+        self._runner: _Adam | LBFGS
         if optimizer == "adam":
             self._runner = _Adam(self.image, _loss_and_grad_fn(objective, jit_compile), learning_rate)
         else:
@@ -234,7 +235,7 @@ class PixelOptimizer:
         try:
             for step in range(1, int(steps) + 1):
                 if redraw_every and step > 1 and (step - 1) % redraw_every == 0:
-                    self.objective.new_directions()
+                    self.objective.new_directions()  # type: ignore[attr-defined]  # has redraw_every
                     self._runner.objective_changed()
                 parts, evaluated = self._runner.step()
                 history.append(parts)
@@ -287,6 +288,7 @@ def optimize_image(
         learning_rate: step size; None picks :data:`DEFAULT_LEARNING_RATE`.
         callback: called every ``callback_every`` steps and after the last with a
             :class:`Progress`; returning False stops the run (the best image is kept).
+        callback_every: steps between calls of ``callback``.
         lbfgs_history: L-BFGS memory size (pairs).
         jit_compile: compile the VGG19 forward and backward pass with XLA.
         lbfgs_safeguard: L-BFGS backtracks a step that raised the loss instead of keeping it.

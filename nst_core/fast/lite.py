@@ -1,5 +1,4 @@
-"""The TensorFlow Lite back end: a ``style_predict*256.tflite`` and a
-``style_transfer*384.tflite`` file, offline.
+"""The TensorFlow Lite back end, offline: a ``style_predict*256.tflite`` and a ``style_transfer*384.tflite``.
 
 The transfer network's input is fixed at 384x384: ``resize_tensor_input`` is accepted but
 the output stays 384x384 and shows a crop of the picture (``benchmarks/lite_resize_check.py``),

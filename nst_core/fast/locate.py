@@ -34,8 +34,11 @@ def _lite_pair(folder: Path) -> tuple[Path, Path] | None:
 
 
 def _resolve(location: str | os.PathLike | Sequence | None, backend: str) -> tuple:
-    """(backend, what to load) for a location: a Hub handle/URL, a SavedModel folder,
-    a folder holding the .tflite pair, or the two .tflite paths (a pair or "a,b")."""
+    """(backend, what to load) for a location.
+
+    A location is a Hub handle/URL, a SavedModel folder, a folder holding the .tflite pair,
+    or the two .tflite paths (a pair or "a,b").
+    """
     if backend not in BACKENDS:
         raise OptionError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
     if location is None or location == "":

@@ -1,5 +1,7 @@
-"""The loaded network's interface, whichever back end runs it: style image -> style vector
--> stylised content, and the arithmetic on style vectors (blends, strength).
+"""The loaded network's interface, whichever back end runs it, and the arithmetic of style vectors.
+
+Style image -> style vector -> stylised content; blends and strength are arithmetic on
+the vectors.
 
 Magenta's arbitrary stylisation (Ghiasi et al. 2017, "Exploring the structure of a
 real-time, arbitrary neural artistic stylization network") reduces a style to a 100-number
@@ -51,8 +53,10 @@ class FastStylizer:
         return np.asarray(vector, dtype=np.float32).reshape(STYLE_DIM)
 
     def transfer(self, content: np.ndarray, style_vector: np.ndarray) -> np.ndarray:
-        """Paint ``content`` (float RGB in [0, 1], any size) with a style vector; the result
-        has the same height and width, values in [0, 1]."""
+        """Paint ``content`` (float RGB in [0, 1], any size) with a style vector.
+
+        The result has the same height and width, values in [0, 1].
+        """
         content = np.asarray(content, dtype=np.float32)
         vector = np.asarray(style_vector, dtype=np.float32).reshape(1, 1, 1, STYLE_DIM)
         out = np.asarray(self._transfer(content, vector), dtype=np.float32)
@@ -78,11 +82,11 @@ def check_strength(strength: float) -> float:
 
 
 def blend_style_vectors(
-    model: FastStylizer, styles: Sequence[np.ndarray], weights: Sequence[float] | None = None
+    model: FastStylizer, styles: Sequence[np.ndarray], weights: Sequence[float] | np.ndarray | None = None
 ) -> np.ndarray:
     """The weighted mean of the styles' vectors: Magenta's way of mixing styles."""
-    weights = normalise_blend_weights(weights, len(styles))
-    return np.sum([w * model.style_vector(s) for w, s in zip(weights, styles, strict=True)], axis=0)
+    normalised = normalise_blend_weights(weights, len(styles))
+    return np.sum([w * model.style_vector(s) for w, s in zip(normalised, styles, strict=True)], axis=0)
 
 
 def with_strength(style_vector: np.ndarray, content_vector: np.ndarray, strength: float) -> np.ndarray:
@@ -91,6 +95,6 @@ def with_strength(style_vector: np.ndarray, content_vector: np.ndarray, strength
     return (strength * np.asarray(style_vector) + (1.0 - strength) * np.asarray(content_vector)).astype(np.float32)
 
 
-def normalise_blend_weights(weights: Sequence[float] | None, count: int) -> np.ndarray:
+def normalise_blend_weights(weights: Sequence[float] | np.ndarray | None, count: int) -> np.ndarray:
     """The weights of ``count`` styles summing to 1 (equal by default), or OptionError."""
     return normalise_weights(weights, count, "style images", "blend weights").astype(np.float32)

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..engine import color
 from ..errors import OptionError
-from ..image.io import ImageSource, load_image
+from ..image.io import ImageSource, image_list, load_image
 from .model import FastStylizer, blend_style_vectors, check_strength, normalise_blend_weights, with_strength
 
 
@@ -39,7 +39,7 @@ def fast_stylize(
     """
     check_strength(strength)
     preserve_colors = color.check_preserve_colors(preserve_colors)
-    sources = list(style) if isinstance(style, (list, tuple)) else [style]
+    sources = image_list(style)
     if not sources:
         raise OptionError("at least one style image is needed")
     weights = normalise_blend_weights(blend_weights, len(sources))

@@ -14,9 +14,9 @@ import tempfile
 import urllib.error
 import urllib.request
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Union
+from typing import Union, cast
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -140,6 +140,17 @@ def _array_to_rgb(array: np.ndarray, name: str) -> np.ndarray:
     elif array.shape[2] == 1:
         array = np.repeat(array, 3, axis=2)
     return np.ascontiguousarray(array)
+
+
+def image_list(images: ImageSource | Sequence[ImageSource]) -> list[ImageSource]:
+    """``images`` as a list: a list or tuple of images is one already, anything else is one image.
+
+    Where one or several style images are accepted (``stylize``, ``fast_stylize``, the
+    metrics), this is how the two are told apart; a NumPy array is always one image.
+    """
+    if isinstance(images, (list, tuple)):
+        return list(images)
+    return [cast(ImageSource, images)]
 
 
 def load_image(source: ImageSource, size: int | None = None) -> np.ndarray:

@@ -124,10 +124,8 @@ class RunController:
     def _on_progress(self, progress: Progress, listener: Callable[[Progress], None], poll: Any = None) -> bool:
         listener(progress)
         if poll is not None:
-            try:
+            with contextlib.suppress(Exception):  # polling is a convenience; never let it break a run
                 poll(10)
-            except Exception:  # polling is a convenience; never let it break a run
-                pass
         return not self._stop.is_set()
 
 

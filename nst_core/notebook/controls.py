@@ -65,6 +65,8 @@ def control_widget(field: dataclasses.Field, spec: OptionSpec, value: Any) -> wi
         "layout": widgets.Layout(width=SLIDER_WIDTH),
         **common,
     }
+    if control.low is None or control.high is None:
+        raise ValueError(f"the Control of {field.name} needs low and high for a slider")
     if control.step is not None:
         slider["step"] = control.step
     if control.log:  # low and high are values; the slider moves in decades (its step too)
@@ -155,13 +157,17 @@ class OptionControls:
                     )
                     choices = ", ".join(str(choice) for choice in spec.choices)
                     raise OptionError(f"{name} must be one of {choices} in the notebook app ({hint})")
-            elif control.low is not None and control.high is not None:
-                if value is None or not control.low <= value <= control.high:
-                    shown = f"{value:g}" if isinstance(value, float) else str(value)
-                    raise OptionError(
-                        f"{name}={shown} is outside the notebook's slider ({control.low:g} to {control.high:g});"
-                        " use nst_core.stylize for other values"
-                    )
+            elif (
+                control is not None
+                and control.low is not None
+                and control.high is not None
+                and (value is None or not control.low <= value <= control.high)
+            ):
+                shown = f"{value:g}" if isinstance(value, float) else str(value)
+                raise OptionError(
+                    f"{name}={shown} is outside the notebook's slider ({control.low:g} to {control.high:g});"
+                    " use nst_core.stylize for other values"
+                )
         blend = options.style_blend_weights
         if blend is not None and len(blend) != 2:
             raise OptionError(

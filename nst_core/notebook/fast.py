@@ -13,7 +13,7 @@ import numpy as np
 
 from ..fast import FastStylizer, blend_style_vectors, load_fast_model, with_strength
 from ..image.encode import png_bytes
-from ..image.io import ImageSource, load_image
+from ..image.io import ImageSource, image_list, load_image
 
 
 class StrengthSlider:
@@ -44,7 +44,7 @@ class StrengthSlider:
 
         self.model = model or load_fast_model()
         self.content = load_image(content, size)
-        styles = [load_image(s) for s in (style if isinstance(style, (list, tuple)) else [style])]
+        styles = [load_image(s) for s in image_list(style)]
         self._style_vector = blend_style_vectors(self.model, styles, blend_weights)
         self._content_vector = self.model.style_vector(self.content)
         self.slider = widgets.FloatSlider(

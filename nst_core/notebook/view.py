@@ -145,8 +145,8 @@ class RunView:
         )
         self.save_button.disabled = False
         ended = "stopped" if result.stopped else "done"
-        steps = f"{result.steps} step{'' if result.steps == 1 else 's'}"
-        self.say(f"{ended}: {steps} in {result.seconds:.1f} s, loss {result.loss:.4g}")
+        taken = f"{result.steps} step{'' if result.steps == 1 else 's'}"
+        self.say(f"{ended}: {taken} in {result.seconds:.1f} s, loss {result.loss:.4g}")
 
     def show_error(self, err: BaseException) -> None:
         """A run's error in the status line: an NSTError's one line, anything else with its type."""

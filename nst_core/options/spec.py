@@ -87,9 +87,14 @@ def option_fields(options_class: type | None = None) -> list[tuple[dataclasses.F
 def whole(options: Any, name: str, minimum: int) -> None:
     """Check that the field ``name`` of ``options`` is a whole number >= ``minimum``; store it as int."""
     value = getattr(options, name)
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or int(value) != value or value < minimum:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not float(value).is_integer()
+        or value < minimum
+    ):
         raise OptionError(f"{name} must be a whole number >= {minimum}, got {value!r}")
-    object.__setattr__(options, name, int(value))
+    object.__setattr__(options, name, int(float(value)))
 
 
 def number(options: Any, name: str, minimum: float, strict: bool = False) -> None:

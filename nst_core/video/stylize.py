@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import tensorflow as tf
@@ -171,6 +172,8 @@ def stylize_video(
         mode: ``"optimize"`` (Gatys per frame) or ``"fast"`` (the feed-forward network of
             :mod:`nst_core.fast`, with :func:`blend_reliable` as its temporal term).
         fast_blend: fast mode's share of the warped previous frame, in [0, 1).
+        fast_model: fast mode's network (see :func:`nst_core.fast.load_fast_model`); None
+            finds Magenta's.
         fast_refine_steps: fast mode: optimisation steps run on each network output with
             the per-frame objective plus the temporal loss (0: none).
         flow_preset: OpenCV DIS preset: ``"ultrafast"``, ``"fast"`` or ``"medium"``.
@@ -267,7 +270,7 @@ def stylize_video(
     except Exception:
         # A refusal before the first frame (no fast model, ...) leaves no empty work folder
         # behind; finished frames stay, for a rerun to resume.
-        if created and not any(work.glob("frame_*")):
+        if created and work is not None and not any(work.glob("frame_*")):
             shutil.rmtree(work, ignore_errors=True)
         raise
     result.seconds = time.perf_counter() - start
@@ -275,6 +278,19 @@ def stylize_video(
 
 
 Stylist = Callable[[int, np.ndarray, "tuple[np.ndarray, np.ndarray] | None"], "tuple[np.ndarray, float]"]
+
+
+class RefiningStylist(Protocol):
+    """A :data:`Stylist` that can also start from a given image for a given number of steps."""
+
+    def __call__(  # noqa: D102
+        self,
+        index: int,
+        frame: np.ndarray,
+        previous: tuple[np.ndarray, np.ndarray] | None,
+        init: np.ndarray | None = None,
+        steps: int | None = None,
+    ) -> tuple[np.ndarray, float]: ...
 
 
 def _optimizing_stylist(
@@ -285,7 +301,7 @@ def _optimizing_stylist(
     temporal_weight: float,
     warm_start: bool,
     lbfgs_history: int,
-) -> Stylist:
+) -> RefiningStylist:
     """Per-frame Gatys optimisation sharing one extractor, one set of style targets and one traced step.
 
     ``lbfgs_history`` is the number of L-BFGS pairs that fits in memory (:func:`nst_core.pipeline.check_memory`).
@@ -332,11 +348,14 @@ def _optimizing_stylist(
 
 
 def _fast_stylist(
-    styles: list[np.ndarray], blend: float, location: str | None, refine: Stylist | None, refine_steps: int
+    styles: list[np.ndarray], blend: float, location: str | None, refine: RefiningStylist | None, refine_steps: int
 ) -> Stylist:
-    """Feed-forward stylisation per frame; temporal terms: :func:`blend_reliable`, then optionally
-    ``refine_steps`` of optimisation with the temporal loss, started from the network's output."""
-    from ..fast import load_fast_model  # written by the fast-stylisation issue; loaded only here
+    """Feed-forward stylisation per frame.
+
+    Temporal terms: :func:`blend_reliable`, then optionally ``refine_steps`` of optimisation
+    with the temporal loss, started from the network's output.
+    """
+    from ..fast import load_fast_model  # TensorFlow Hub / Lite are loaded only for this mode
 
     model = load_fast_model(location)
     vector = model.style_vector(styles[0])

@@ -45,7 +45,7 @@ def test_fast_takes_the_model_location_as_an_option(models, tmp_path):
 
 @pytest.mark.fast_models
 @pytest.mark.parametrize(
-    "args, message",
+    ("args", "message"),
     [
         (["missing.jpg", STYLE], "missing.jpg: no such file"),
         ([CONTENT, str(IMAGES / "CREDITS.md")], "not an image file"),

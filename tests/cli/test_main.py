@@ -114,7 +114,7 @@ def test_bad_image_exits_2_with_one_line_and_writes_nothing(kind, tmp_path, caps
 
 
 @pytest.mark.parametrize(
-    "args, message",
+    ("args", "message"),
     [
         (["--steps", "-5"], "steps"),
         (["--style-layers", "block1_conv1,relu9_9"], "relu9_9"),

@@ -1,5 +1,8 @@
-"""Fixtures of the fast-path tests: the real Lite model (skipped without its files) and a
-tiny Hub SavedModel built here, so the real loading and graph-splitting code runs offline."""
+"""Fixtures of the fast-path tests.
+
+The real Lite model (skipped without its files) and a tiny Hub SavedModel built here, so the
+real loading and graph-splitting code runs offline.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""``fast_stylize`` on the real Lite model: style statistics, strength, blends, colours, and
-its uses elsewhere (``init="fast"``, the notebook's strength slider)."""
+"""``fast_stylize`` on the real Lite model.
+
+Style statistics, strength, blends, colours, and its uses elsewhere (``init="fast"``, the
+notebook's strength slider).
+"""
 
 from __future__ import annotations
 
