@@ -31,12 +31,12 @@ def main(argv: list[str] | None = None) -> int:
 
     import tensorflow as tf
 
-    from nst_core.api import objective_at_scale, prepare_images
     from nst_core.engine.losses import style_loss
     from nst_core.engine.optimize import optimize_image
     from nst_core.engine.vgg import VGGFeatures
     from nst_core.image.io import resize
     from nst_core.options import StyleOptions
+    from nst_core.pipeline import objective_at_scale, prepare_images
 
     info = machine()
     options = StyleOptions(size=args.size)

@@ -32,11 +32,11 @@ def measure(size: int, precision: str, steps: int, evaluate_in_float32: bool) ->
     """Seconds per step (after the first) of ``steps + 1`` L-BFGS steps, and the losses reached."""
     import tensorflow as tf
 
-    from nst_core.api import objective_at_scale, prepare_images
     from nst_core.engine.optimize import optimize_image
     from nst_core.engine.precision import compute_dtype
     from nst_core.engine.vgg import VGGFeatures
     from nst_core.options import StyleOptions
+    from nst_core.pipeline import objective_at_scale, prepare_images
 
     options = StyleOptions(size=size, precision=precision)
     content, styles = prepare_images(str(CONTENT), str(STYLE), options)

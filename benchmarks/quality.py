@@ -52,7 +52,7 @@ def measure(output: np.ndarray, style: Path) -> dict:
 
 
 def reference(pair: str, size: int) -> np.ndarray:
-    """jcjohnson's published output of ``pair`` at longest side ``size`` px."""
+    """Jcjohnson's published output of ``pair`` at longest side ``size`` px."""
     from nst_core.image.io import load_image
 
     return load_image(REFERENCES / f"tubingen_{pair}.png", size)

@@ -17,12 +17,12 @@ from .common import in_fresh_process, machine, machine_note, markdown_table, pea
 
 def measure(size: int, steps: int, jit_compile: bool, precision: str = "float32") -> dict:
     """Seconds per step (after the first) and memory of ``steps`` L-BFGS steps at ``size`` px."""
-    from nst_core.api import objective_at_scale, prepare_images
     from nst_core.engine.memory import estimate_peak_bytes
     from nst_core.engine.optimize import optimize_image
     from nst_core.engine.precision import compute_dtype
     from nst_core.engine.vgg import VGGFeatures
     from nst_core.options import StyleOptions
+    from nst_core.pipeline import objective_at_scale, prepare_images
 
     from .common import CONTENT, STYLE
 

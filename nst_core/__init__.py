@@ -6,13 +6,16 @@ The one call most users need::
     result = nst_core.stylize("images/tubingen.jpg", "images/starry_night.jpg", size=256)
     result.save("out.png")
 
-Subpackages, bottom to top (each imports only from those above it in this list):
-:mod:`~nst_core.image` (load, resize, save), :mod:`~nst_core.engine` (VGG19 features,
-losses, objective, optimisers), :mod:`~nst_core.fast` (feed-forward stylisation),
-:mod:`~nst_core.options` (every option, declared once), :mod:`~nst_core.metrics` (how
-stylised a result is), :mod:`~nst_core.api` (``stylize``, ``Stylizer``),
-:mod:`~nst_core.video` (clips without flicker), and the front ends :mod:`~nst_core.cli`
-(the ``nst`` command) and :mod:`~nst_core.notebook` (the ipywidgets apps).
+Subpackages and modules in the order data flows, bottom to top (each imports only from
+itself and those before it in this list; ``tests/test_layout.py`` checks it):
+:mod:`~nst_core.errors`, :mod:`~nst_core.image` (load, resize, save),
+:mod:`~nst_core.engine` (VGG19 features, losses, objective, optimisers; plain arguments
+only), :mod:`~nst_core.fast` (feed-forward stylisation), :mod:`~nst_core.options` (every
+option, declared once), :mod:`~nst_core.metrics` (how stylised a result is),
+:mod:`~nst_core.pipeline` (options into engine calls, step by step), :mod:`~nst_core.api`
+(``stylize``, ``Stylizer``, ``Result``), :mod:`~nst_core.video` (clips without flicker),
+and the front ends :mod:`~nst_core.cli` (the ``nst`` command) and
+:mod:`~nst_core.notebook` (the ipywidgets apps).
 """
 
 from __future__ import annotations
@@ -20,11 +23,15 @@ from __future__ import annotations
 import importlib
 
 from . import _compat
+from .engine.device import quiet_tensorflow_start_up
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
-# Imported on first use (PEP 562), so `nst --help` and `import nst_core` stay fast and the
-# command line can quiet TensorFlow's start-up logging before TensorFlow loads.
+# Before anything imports TensorFlow: its start-up log is noise to users of the library too.
+quiet_tensorflow_start_up()
+
+# Imported on first use (PEP 562), so `nst --help` and `import nst_core` stay fast and do not
+# load TensorFlow.
 _EXPORTS = {
     "stylize": "api",
     "Stylizer": "api",

@@ -35,7 +35,7 @@ from .engine.losses import gram_matrix, random_directions, relative_squared_erro
 from .engine.objective import blended_style_grams, style_feature_samples
 from .engine.vgg import VGGFeatures
 from .errors import OptionError
-from .image.io import ImageSource, load_image, resize
+from .image.io import ImageSource, image_list, load_image, resize
 
 #: Directions per layer and seed of :func:`sliced_wasserstein_distance`.
 SLICED_DIRECTIONS = 64
@@ -64,7 +64,7 @@ def _output_and_styles(
 ) -> tuple[dict[str, tf.Tensor], list[np.ndarray]]:
     """The output's features, and the paintings at the output's size (checked to fit VGG19)."""
     output = load_image(output)
-    styles = _styles_at(output, _as_list(style))
+    styles = _styles_at(output, image_list(style))
     for painting in styles:
         _check_fits(painting, "the painting at the result's size is")
     return _features(output), styles
@@ -76,10 +76,6 @@ def _longest_side(image: np.ndarray) -> int:
 
 def _styles_at(output: np.ndarray, styles: Sequence[ImageSource]) -> list[np.ndarray]:
     return [load_image(s, _longest_side(output)) for s in styles]
-
-
-def _as_list(style: ImageSource | Sequence[ImageSource]) -> list[ImageSource]:
-    return list(style) if isinstance(style, (list, tuple)) else [style]
 
 
 def style_distance(
@@ -149,7 +145,7 @@ def style_judge(
     from .fast import load_fast_model, normalise_blend_weights
 
     output = load_image(output)
-    styles = _styles_at(output, _as_list(style))
+    styles = _styles_at(output, image_list(style))
     if not styles:
         raise OptionError("at least one style image is needed")
     weights = normalise_blend_weights(blend_weights, len(styles))

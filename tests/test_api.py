@@ -11,9 +11,12 @@ from nst_core.engine.choices import DEFAULT_STYLE_LAYERS
 from nst_core.engine.losses import gram_matrix
 from nst_core.engine.vgg import VGGFeatures
 from nst_core.errors import OptionError
+from nst_core.image.io import resize
 
 from .helpers import CONTENT, STYLE, STYLE_2
 
+# Every test but the option checks runs VGG19; they are quick, and marked with the rest.
+pytestmark = pytest.mark.vgg19
 SMALL = {"size": 64, "steps": 8}
 
 
@@ -87,10 +90,36 @@ def test_blend_one_to_zero_equals_the_single_style():
     assert not np.array_equal(mixed.image, single.image)
 
 
-def test_init_from_style_or_any_image_and_style_scale():
-    result = nst_core.stylize(CONTENT, STYLE, init=STYLE_2, style_scale=0.5, size=64, steps=2)
-    assert result.image.shape == (48, 64, 3)
-    assert nst_core.stylize(CONTENT, STYLE, init="style", size=64, steps=2).image.shape == (48, 64, 3)
+def test_init_chooses_the_start_image():
+    content = nst_core.load_image(CONTENT, 64)
+
+    def start(init, **options):  # no steps: the result is the start image
+        return nst_core.stylize(CONTENT, STYLE, init=init, size=64, steps=0, **options).image
+
+    def squeezed(image):
+        return resize(image, content.shape[:2])
+
+    np.testing.assert_allclose(start("content"), content, atol=1e-6)
+    # the style image squeezed to the content's shape, as loaded for the run (style_scale too)
+    np.testing.assert_allclose(start("style"), squeezed(nst_core.load_image(STYLE, 64)), atol=1e-6)
+    np.testing.assert_allclose(start("style", style_scale=0.5), squeezed(nst_core.load_image(STYLE, 32)), atol=1e-6)
+    # any other image, from its full resolution
+    np.testing.assert_allclose(start(STYLE_2), squeezed(nst_core.load_image(STYLE_2)), atol=1e-6)
+    # uniform noise in [0, 1], nothing of the content, the same for the same seed
+    noise = start("noise", seed=3)
+    assert noise.shape == content.shape and 0 <= noise.min() and noise.max() <= 1
+    assert abs(noise.mean() - 0.5) < 0.02 and abs(noise.std() - 12**-0.5) < 0.02
+    assert abs(np.corrcoef(noise.ravel(), content.ravel())[0, 1]) < 0.05
+    np.testing.assert_array_equal(start("noise", seed=3), noise)
+    assert not np.array_equal(start("noise", seed=4), noise)
+
+
+def test_a_run_goes_on_from_the_start_image():
+    start = resize(nst_core.load_image(STYLE_2), (48, 64))
+    content = nst_core.load_image(CONTENT, 64)
+    image = nst_core.stylize(CONTENT, STYLE, init=STYLE_2, style_scale=0.5, size=64, steps=2).image
+    assert image.shape == (48, 64, 3)
+    assert np.abs(image - start).mean() < np.abs(image - content).mean()
 
 
 def test_callback_sees_progress_and_can_stop_the_run():
@@ -120,7 +149,7 @@ def test_ctrl_c_during_the_first_step_counts_no_steps(monkeypatch):
     def interrupted(self):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("nst_core.engine.optimize._LBFGS.step", interrupted)
+    monkeypatch.setattr("nst_core.engine.lbfgs.LBFGS.step", interrupted)
     result = nst_core.stylize(CONTENT, STYLE, size=64, steps=10)
     assert result.stopped == "interrupted" and result.steps == 0
     assert np.array_equal(result.image, nst_core.load_image(CONTENT, 64))  # the start image, unchanged
@@ -134,7 +163,7 @@ def test_result_saves_a_valid_image(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "options, message",
+    ("options", "message"),
     [
         ({"steps": -1}, "steps"),
         ({"size": 8}, "size"),
@@ -170,8 +199,18 @@ def test_the_sliced_loss_repeats_with_a_seed_also_in_a_kept_step():
     _same_run(stylizer(CONTENT, STYLE, **sliced), fresh)
 
 
-def test_a_stylizer_reuses_its_step_and_matches_fresh_runs():
+def test_a_stylizer_reuses_its_step_and_matches_fresh_runs(monkeypatch):
     """The notebook's Run button: new weights, styles, content and start, one traced step."""
+    from nst_core import api
+
+    built = []
+
+    class Recorded(api.PixelOptimizer):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            built.append(self)
+
+    monkeypatch.setattr(api, "PixelOptimizer", Recorded)
     stylizer = nst_core.Stylizer()
     first = stylizer(CONTENT, STYLE, **SMALL)
     _same_run(first, nst_core.stylize(CONTENT, STYLE, **SMALL))
@@ -192,9 +231,10 @@ def test_a_stylizer_reuses_its_step_and_matches_fresh_runs():
     mirrored = nst_core.load_image(CONTENT, 64)[:, ::-1]  # another photo of the same size
     kept = stylizer(mirrored, [STYLE, STYLE_2], **changed, **SMALL)
     _same_run(kept, nst_core.stylize(mirrored, [STYLE, STYLE_2], **changed, **SMALL))
-    assert stylizer._optimizer._runner.step.experimental_get_tracing_count() == 1
+    assert stylizer.traces == 1
     # and back: nothing of the second run's targets or weights is left over
     _same_run(stylizer(CONTENT, STYLE, **SMALL), first)
+    assert stylizer.traces == 1 and len(built) == 1 + 3  # one step for the stylizer's four runs, one per fresh run
 
 
 @pytest.mark.parametrize(
@@ -230,16 +270,16 @@ def test_a_stylizer_refuses_a_bad_style_and_still_works():
 
 
 def test_a_stylizer_checks_memory_for_a_new_step_only_with_the_old_one_freed(monkeypatch):
-    from nst_core import api
+    from nst_core import pipeline
 
     stylizer = nst_core.Stylizer()
     checked = []
 
     def check_memory(options, height_width):
-        checked.append(stylizer._optimizer is None)
+        checked.append(stylizer.traces == 0)  # no step kept
         return options.lbfgs_history
 
-    monkeypatch.setattr(api.memory, "check_memory", check_memory)
+    monkeypatch.setattr(pipeline, "check_memory", check_memory)
     stylizer(CONTENT, STYLE, **SMALL)
     stylizer(CONTENT, STYLE, style_weight=0.1, **SMALL)  # kept: it fitted, its state is allocated
     stylizer(CONTENT, STYLE, **{**SMALL, "size": 72})

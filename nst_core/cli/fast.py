@@ -9,25 +9,24 @@ user's input are one line on stderr with exit status 2 and nothing is written.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from collections.abc import Sequence
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+from ..errors import OptionError
+from ..options import SUBCOMMAND_STYLE_OPTIONS, FastOptions, option_fields
+from .command import Parser, run_command
+from .flags import add_option_flags, option_values
 
-from ..engine.color import PRESERVE_COLORS  # noqa: E402
-from ..errors import OptionError  # noqa: E402
-from .main import _Parser, run_command  # noqa: E402
-
-DEFAULT_SIZE = 512
+#: The StyleOptions ``nst fast`` takes (the network has no steps, weights or layers).
+STYLE_OPTIONS = SUBCOMMAND_STYLE_OPTIONS["fast"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``nst fast``."""
-    from ..fast import BACKENDS, DEFAULT_HUB_HANDLE, ENV_MODEL, ENV_MODELS_DIR
+    """The argument parser of ``nst fast``: the images, then flags of FastOptions and some StyleOptions."""
+    from ..fast import DEFAULT_HUB_HANDLE, ENV_MODEL, ENV_MODELS_DIR
 
-    parser = _Parser(
+    parser = Parser(
         prog="nst fast",
         description="Paint a photo in the style of any painting in one forward pass of Magenta's "
         "arbitrary stylisation network (Ghiasi et al. 2017): about a second on a CPU.",
@@ -44,30 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("content", help="content image: file path or http(s) URL")
     parser.add_argument("styles", nargs="+", metavar="style", help="one or more style images")
     parser.add_argument("-o", "--output", default="out.png", help="result file, .png or .jpg (default: out.png)")
-    parser.add_argument(
-        "-s",
-        "--size",
-        type=int,
-        default=DEFAULT_SIZE,
-        help=f"longest side of the result in pixels (default: {DEFAULT_SIZE})",
-    )
-    parser.add_argument(
-        "--strength", type=float, default=1.0, help="0 keeps the content's look, 1 is the full style (default: 1)"
-    )
-    parser.add_argument(
-        "--style-blend-weights",
-        type=float,
-        nargs="+",
-        metavar="W",
-        help="relative weight of each style (default: equal)",
-    )
-    parser.add_argument(
-        "--preserve-colors", choices=PRESERVE_COLORS, default="none", help="keep the content's colours (default: none)"
-    )
-    parser.add_argument(
-        "--model", help="Hub handle or URL, SavedModel folder, .tflite folder, or 'predict.tflite,transfer.tflite'"
-    )
-    parser.add_argument("--backend", choices=BACKENDS, default="auto", help="(default: auto, by what --model is)")
+    style_fields = [(field, spec) for field, spec in option_fields() if field.name in STYLE_OPTIONS]
+    add_option_flags(parser, style_fields + option_fields(FastOptions), STYLE_OPTIONS)
     return parser
 
 
@@ -78,11 +55,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..fast import check_strength, fast_stylize, load_fast_model, normalise_blend_weights
+    """Paint as parsed arguments ask; returns the exit status."""
+    from ..fast import fast_stylize, load_fast_model, normalise_blend_weights
     from ..image.io import MIN_SIDE, check_output_path, load_image, save_image
 
     output = check_output_path(args.output)
-    check_strength(args.strength)
+    fast = FastOptions(**option_values(args, FastOptions))
     # Read every image and check every option first: a mistake fails before the model loads.
     content = load_image(args.content, args.size)
     if min(content.shape[:2]) < MIN_SIDE:  # a long, thin photo at a small --size
@@ -93,12 +71,12 @@ def run(args: argparse.Namespace) -> int:
         )
     styles = [load_image(s) for s in args.styles]
     normalise_blend_weights(args.style_blend_weights, len(styles))
-    model = load_fast_model(args.model, backend=args.backend)
+    model = load_fast_model(fast.model, backend=fast.backend)
     start = time.perf_counter()
     image = fast_stylize(
         content,
         styles,
-        strength=args.strength,
+        strength=fast.strength,
         model=model,
         blend_weights=args.style_blend_weights,
         preserve_colors=args.preserve_colors,

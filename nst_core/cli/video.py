@@ -15,21 +15,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..engine.choices import STYLE_LOSSES
-from ..engine.precision import PRECISIONS
-from ..errors import OptionError
-from ..options import StyleOptions
-from .main import EXIT_INTERRUPTED, PRECISION_HELP, _Parser, run_command
+from ..options import SUBCOMMAND_STYLE_OPTIONS, StyleOptions, VideoOptions, option_fields
+from .command import EXIT_INTERRUPTED, Parser, run_command
+from .flags import add_option_flags, option_values
 
-DEFAULTS = StyleOptions(size=256, steps=50)
+#: The StyleOptions ``nst video`` takes, with its own defaults (smaller and fewer steps per frame).
+STYLE_OPTIONS = SUBCOMMAND_STYLE_OPTIONS["video"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``nst video``."""
-    from ..video.stylize import DEFAULT_FAST_BLEND, DEFAULT_TEMPORAL_WEIGHT, MODES
-
-    d = DEFAULTS
-    parser = _Parser(
+    """The argument parser of ``nst video``: the clip, then flags of VideoOptions and some StyleOptions."""
+    parser = Parser(
         prog="nst video",
         description="Stylise every frame of a clip, each started from the previous result warped by the"
         " optical flow and held to it by a temporal loss (Ruder, Dosovitskiy and Brox 2016).",
@@ -39,75 +35,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("input", help="video file (.mp4, .gif, ...) or a folder of frame images")
     parser.add_argument("styles", nargs="+", metavar="style", help="one or more style images")
     parser.add_argument("-o", "--output", default="out.mp4", help="result, .mp4 or .gif (default: out.mp4)")
-    parser.add_argument(
-        "-s", "--size", type=int, default=d.size, help=f"longest side of the frames in pixels (default: {d.size})"
-    )
-    parser.add_argument(
-        "-n", "--steps", type=int, default=d.steps, help=f"optimisation steps per frame (default: {d.steps})"
-    )
-    parser.add_argument("--first-steps", type=int, help="steps for the first frame (default: 2 x --steps)")
-    parser.add_argument(
-        "--temporal-weight",
-        type=float,
-        default=DEFAULT_TEMPORAL_WEIGHT,
-        help=f"weight of the temporal loss; 0 turns it off (default: {DEFAULT_TEMPORAL_WEIGHT:g})",
-    )
-    parser.add_argument("--start", type=int, default=0, help="first frame to stylise, 0-based (default: 0)")
-    parser.add_argument("--end", type=int, help="stop before this frame (default: the last frame)")
-    parser.add_argument(
-        "--fps", type=float, help="frame rate to write (default: the source's; 24 for a folder of frames)"
-    )
-    parser.add_argument(
-        "--mode", choices=MODES, default="optimize", help="optimize (Gatys, default) or fast (feed-forward)"
-    )
-    parser.add_argument(
-        "--blend",
-        type=float,
-        default=DEFAULT_FAST_BLEND,
-        help=f"fast mode: share of the warped previous frame kept in reliable pixels (default: {DEFAULT_FAST_BLEND})",
-    )
-    parser.add_argument(
-        "--model",
-        help="fast mode: model location, as nst fast --model (default: $NST_FAST_MODEL, else the .tflite pair in $NST_MODELS_DIR, else TensorFlow Hub)",
-    )
-    parser.add_argument(
-        "--refine-steps",
-        type=int,
-        default=0,
-        help="fast mode: optimisation steps with the temporal loss on each network output (default: 0)",
-    )
-    parser.add_argument(
-        "--work-dir", help="folder for finished frames, kept for resuming (default: .OUT.frames beside OUT, removed)"
-    )
-    look = parser.add_argument_group("per-frame optimisation")
-    look.add_argument("--content-weight", type=float, default=d.content_weight, help=f"(default: {d.content_weight:g})")
-    look.add_argument(
-        "--style-weight",
-        type=float,
-        default=d.style_weight,
-        help=f"style strength, the same for every painting: 1 light, 10 strong, 100 very strong (default: {d.style_weight:g})",
-    )
-    look.add_argument("--tv-weight", type=float, default=d.tv_weight, help=f"(default: {d.tv_weight:g})")
-    look.add_argument("--style-scale", type=float, default=d.style_scale, help="style size relative to --size")
-    look.add_argument("--optimizer", choices=("lbfgs", "adam"), default=d.optimizer, help="(default: lbfgs)")
-    look.add_argument(
-        "--style-loss", choices=STYLE_LOSSES, default=d.style_loss, help=f"(default: {d.style_loss}; see nst --help)"
-    )
-    look.add_argument(
-        "--preserve-colors", choices=("none", "histogram"), default="none", help="recolour the style (default: none)"
-    )
-    look.add_argument(
-        "--precision",
-        choices=PRECISIONS,
-        default=d.precision,
-        help=PRECISION_HELP,
-    )
     parser.add_argument("--no-audio", action="store_true", help="do not copy the sound track into the MP4")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    style_fields = [(field, spec) for field, spec in option_fields() if field.name in STYLE_OPTIONS]
+    add_option_flags(parser, option_fields(VideoOptions) + style_fields, STYLE_OPTIONS)
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
+    """Stylise the clip as parsed arguments ask; returns the exit status."""
+    options = StyleOptions(**option_values(args, StyleOptions))
+    video = VideoOptions(**option_values(args, VideoOptions))
+
     from tqdm.auto import tqdm
 
     from ..image.io import load_image
@@ -115,26 +54,12 @@ def run(args: argparse.Namespace) -> int:
     from ..video.stylize import stylize_video
 
     output = check_video_output(args.output)
-    options = StyleOptions(
-        size=args.size,
-        steps=args.steps,
-        content_weight=args.content_weight,
-        style_weight=args.style_weight,
-        tv_weight=args.tv_weight,
-        style_scale=args.style_scale,
-        optimizer=args.optimizer,
-        style_loss=args.style_loss,
-        preserve_colors=args.preserve_colors,
-        precision=args.precision,
-    )
-    if args.fps is not None and args.fps <= 0:
-        raise OptionError(f"--fps must be > 0, got {args.fps}")
     for style in args.styles:  # a bad style fails now, not after reading the whole clip
         load_image(style)
-    info = probe_video(args.input, args.fps)
-    frames, fps = read_video(args.input, options.size, args.start, args.end, args.fps)
-    if args.work_dir is not None:
-        work_dir, keep = Path(args.work_dir), True
+    info = probe_video(args.input, video.fps)
+    frames, fps = read_video(args.input, options.size, video.start, video.end, video.fps)
+    if video.work_dir is not None:
+        work_dir, keep = Path(video.work_dir), True
     else:
         work_dir, keep = output.with_name(f".{output.name}.frames"), False
 
@@ -144,13 +69,7 @@ def run(args: argparse.Namespace) -> int:
             frames,
             args.styles,
             options,
-            first_steps=args.first_steps,
-            temporal_weight=args.temporal_weight,
-            mode=args.mode,
-            fast_blend=args.blend,
-            fast_model=args.model,
-            fast_refine_steps=args.refine_steps,
-            work_dir=work_dir,
+            **{**video.stylize_settings(), "work_dir": work_dir},
             on_frame=lambda index, image: bar.update(1),
         )
     except KeyboardInterrupt:
@@ -158,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"nst video: interrupted; finished frames are in {work_dir}, rerun to resume", file=sys.stderr)
         return EXIT_INTERRUPTED
     bar.close()
-    whole_clip = args.start == 0 and args.end is None
+    whole_clip = video.start == 0 and video.end is None
     audio = args.input if info.has_audio and whole_clip and not args.no_audio else None
     path = write_video(result.frames, output, fps, audio_from=audio)
     if not keep:
@@ -179,6 +98,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    from .main import main as nst_main
-
-    sys.exit(nst_main(["video", *sys.argv[1:]]))
+    sys.exit(main())

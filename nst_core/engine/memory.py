@@ -17,8 +17,7 @@ import warnings
 from collections.abc import Sequence
 
 from ..errors import OptionError
-from .choices import VGG19_LAYERS
-from .precision import compute_dtype
+from .choices import DEFAULT_LBFGS_HISTORY, VGG19_LAYERS
 
 #: Parameters of the VGG19 trunk (the full notop model is loaded: 20.0 million floats).
 _VGG19_PARAMS = 20_024_384
@@ -84,7 +83,7 @@ def estimate_peak_bytes(
     the size.
     """
     pixels = height * width * 3
-    activations = ACTIVATION_BYTES[compute_dtype] * _activation_floats(height, width, layers)
+    activations = float(ACTIVATION_BYTES[compute_dtype] * _activation_floats(height, width, layers))
     if jit_compile:
         activations *= XLA_ACTIVATION_FACTOR
     # L-BFGS: s and y per pair, plus previous image, gradient, direction and temporaries.
@@ -119,53 +118,68 @@ def available_bytes() -> int | None:
     return None
 
 
-def check_memory(options, height_width: tuple[int, int], available: int | None = None) -> int:
-    """The L-BFGS history to use for ``options`` at ``height_width`` px, or OptionError.
+def check_memory(
+    height_width: tuple[int, int],
+    size: int,
+    *,
+    optimizer: str = "lbfgs",
+    lbfgs_history: int = DEFAULT_LBFGS_HISTORY,
+    layers: Sequence[str] = ("block5_conv1",),
+    compute_dtype: str = "float32",
+    jit_compile: bool = False,
+    sliced_layers: Sequence[str] = (),
+    style_scale: float = 1.0,
+    available: int | None = None,
+    stacklevel: int = 2,
+) -> int:
+    """The L-BFGS history to use for a run on ``height_width`` px images, or OptionError.
 
-    If the estimate exceeds ``available`` bytes (default :func:`available_bytes`), L-BFGS
-    falls back to fewer history pairs (with a warning); if even
+    ``size`` is the longest side the run was asked for (pixels), which the refusal names and
+    scales its advice from; the other settings are those of :func:`estimate_peak_bytes`. If
+    the estimate exceeds ``available`` bytes (default :func:`available_bytes`), L-BFGS falls
+    back to fewer history pairs (with a warning, ``stacklevel`` as for
+    :func:`warnings.warn` called here: 2 names the caller); if even
     :data:`MIN_LBFGS_HISTORY` pairs (or Adam) do not fit, the run is refused with the size
     that would fit. A pyramid does not help here: its peak is at the finest scale.
     """
     available = available_bytes() if available is None else available
-    layers = tuple(options.content_layers) + tuple(options.style_layers)
+    layers = tuple(layers)
     height, width = height_width
-    history = options.lbfgs_history
-    dtype = compute_dtype(options.precision)
+    history = lbfgs_history
 
     def need(pairs: int, scale: float = 1.0) -> int:  # at ``scale`` times the size asked for
         return estimate_peak_bytes(
             round(height * scale),
             round(width * scale),
-            options.optimizer,
+            optimizer,
             pairs,
             layers,
-            dtype,
-            options.jit_compile,
-            sliced_layers=options.style_layers if options.style_loss == "sliced" else (),
-            style_scale=options.style_scale,
+            compute_dtype,
+            jit_compile,
+            sliced_layers=sliced_layers,
+            style_scale=style_scale,
         )
 
     if available is None or need(history) <= available:
         return history
-    if options.optimizer == "lbfgs":
+    if optimizer == "lbfgs":
         for pairs in range(history - 1, MIN_LBFGS_HISTORY - 1, -1):
             if need(pairs) <= available:
                 needed, room = _readable_bytes(need(history), available)
                 warnings.warn(
                     f"{width}x{height} px with {history} L-BFGS pairs needs about {needed}"
                     f" of {room} available; using {pairs} pairs",
-                    stacklevel=3,
+                    stacklevel=stacklevel,
                 )
                 return pairs
     pairs = min(history, MIN_LBFGS_HISTORY)  # what the fallback above got down to
 
-    def fits_at(size: int) -> bool:
-        return need(pairs, size / options.size) <= available
+    def fits_at(probe: int) -> bool:
+        return need(pairs, probe / size) <= available
 
     # The largest size that fits (the estimate grows with the size), so the advice does not
     # depend on the size asked for.
-    low, high = 16, options.size
+    low, high = 16, size
     if fits_at(low):
         while high - low > 1:
             middle = (low + high) // 2
@@ -173,16 +187,16 @@ def check_memory(options, height_width: tuple[int, int], available: int | None =
         advice = f"use size {low} or less"
     else:
         advice = "not even the smallest size fits"
-    with_pairs = f" (with {pairs} L-BFGS pairs)" if options.optimizer == "lbfgs" else ""
+    with_pairs = f" (with {pairs} L-BFGS pairs)" if optimizer == "lbfgs" else ""
     needed, room = _readable_bytes(need(pairs), available)
-    raise OptionError(
-        f"size {options.size} needs about {needed} of memory{with_pairs} but only {room} is available; {advice}"
-    )
+    raise OptionError(f"size {size} needs about {needed} of memory{with_pairs} but only {room} is available; {advice}")
 
 
 def _readable_bytes(*counts: int) -> list[str]:
-    """Byte counts in one unit: MB when all are below 10 GB (so that a near miss does not read
-    "needs 0.5 GB of 0.5 GB"), else GB."""
+    """Byte counts in one unit: MB when all are below 10 GB, else GB.
+
+    So that a near miss does not read "needs 0.5 GB of 0.5 GB".
+    """
     if max(counts) < 10 * 2**30:
         return [f"{count / 2**20:.0f} MB" for count in counts]
     return [f"{count / 2**30:.1f} GB" for count in counts]

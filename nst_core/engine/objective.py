@@ -10,7 +10,7 @@ the callbacks and the benchmarks all read the same numbers. The terms are relati
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 import tensorflow as tf
@@ -28,15 +28,11 @@ from .losses import (
 from .vgg import VGGFeatures
 from .weights import normalise_weights
 
-if TYPE_CHECKING:
-    from ..options import StyleOptions
-
 LOSS_PARTS = ("total", "content", "style", "tv")
 #: The sliced loss's directions are redrawn every this many optimiser steps. L-BFGS learns the
 #: curvature of one function from consecutive steps, so a redraw at every step (Heitz et al.
 #: draw anew at every evaluation, with many evaluations per L-BFGS call) leaves it no usable
-#: pair; measured at 128 px, 60 steps (throwaway runs, sliced Wasserstein distance after the
-#: run): every step 0.068, never 0.047.
+#: pair (at 128 px a redraw at every step ended farther from the style than never redrawing).
 SLICED_REDRAW_STEPS = 10
 
 
@@ -170,7 +166,8 @@ class StyleObjective:
             # Variables whose first dimension may change, so set_styles takes style images of
             # any size without a new trace.
             samples = style_feature_samples(extractor, styles, self.style_layers, blend_weights)
-            self.style_targets = {
+            # Per layer: (features, weights) for the sliced loss, a Gram matrix for "gram".
+            self.style_targets: dict[str, Any] = {
                 name: (
                     tf.Variable(features, trainable=False, shape=tf.TensorShape([None, features.shape[-1]])),
                     tf.Variable(weights, trainable=False, shape=tf.TensorShape([None])),
@@ -231,32 +228,6 @@ class StyleObjective:
         for name, target in self.content_targets.items():
             target.assign(features[name])
 
-    @classmethod
-    def from_options(
-        cls,
-        extractor: VGGFeatures,
-        content: np.ndarray,
-        styles: Sequence[np.ndarray],
-        options: StyleOptions,
-        extra_losses: Mapping[str, Callable[[tf.Tensor], tf.Tensor]] | None = None,
-    ) -> StyleObjective:
-        """The objective with the layers and weights of a :class:`~nst_core.options.StyleOptions`."""
-        return cls(
-            extractor,
-            content,
-            styles,
-            options.content_layers,
-            options.style_layers,
-            options.content_weight,
-            options.style_weight,
-            options.tv_weight,
-            style_layer_weights=options.style_layer_weights,
-            blend_weights=options.style_blend_weights,
-            extra_losses=extra_losses,
-            style_loss=options.style_loss,
-            seed=options.seed,
-        )
-
     def __call__(self, images: tf.Tensor) -> dict[str, tf.Tensor]:
         """Loss parts of ``images`` (batch of 1, [0, 1] RGB): total, content, style, tv.
 
@@ -283,8 +254,11 @@ class StyleObjective:
         return parts
 
     def reseed(self, seed: int | None) -> None:
-        """Start the sliced loss's directions again from ``seed``, as a new objective would
-        (nothing for other losses, or without a seed): a kept objective repeats a seeded run."""
+        """Start the sliced loss's directions again from ``seed``, as a new objective would.
+
+        Nothing happens for other losses, or without a seed; so a kept objective repeats a
+        seeded run.
+        """
         if self.style_loss == "sliced" and seed is not None:
             self._generator.reset_from_seed(seed)
             for directions in self._directions.values():

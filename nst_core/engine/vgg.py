@@ -10,18 +10,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import keras
 import tensorflow as tf
 
 from ..errors import ModelError, OptionError, one_line
 from .choices import POOLING, VGG19_LAYERS, check_layers
-from .precision import COMPUTE_DTYPES, compute_dtype
-
-if TYPE_CHECKING:
-    from ..options import StyleOptions
-
+from .precision import COMPUTE_DTYPES
 
 # ImageNet channel means in BGR order, as keras.applications.vgg19.preprocess_input uses.
 _BGR_MEAN = tf.constant([103.939, 116.779, 123.68], dtype=tf.float32)
@@ -166,16 +161,6 @@ class VGGFeatures:
         #: How many times the deepest layer has halved the image: inputs smaller than
         #: 2**downsampling pixels on a side leave it with no spatial extent.
         self.downsampling = sum(1 for n in VGG19_LAYERS[: deepest + 1] if n.endswith("pool"))
-
-    @classmethod
-    def from_options(cls, options: StyleOptions) -> VGGFeatures:
-        """The extractor of a :class:`~nst_core.options.StyleOptions`: its content and style
-        layers, its pooling, and the number type its ``precision`` picks on this device."""
-        return cls(
-            options.content_layers + options.style_layers,
-            pooling=options.pooling,
-            dtype=compute_dtype(options.precision),
-        )
 
     def channels(self, layer: str) -> int:
         """Number of feature channels of ``layer``."""

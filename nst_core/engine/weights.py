@@ -10,7 +10,7 @@ import numpy as np
 from ..errors import OptionError
 
 
-def normalise_weights(weights: Sequence[float] | None, count: int, items: str, name: str) -> np.ndarray:
+def normalise_weights(weights: Sequence[float] | np.ndarray | None, count: int, items: str, name: str) -> np.ndarray:
     """``count`` relative weights scaled to sum to 1 (equal when ``weights`` is None).
 
     Args:
@@ -31,7 +31,7 @@ def normalise_weights(weights: Sequence[float] | None, count: int, items: str, n
     return np.asarray(values) / sum(values)
 
 
-def check_weights(weights: Sequence[float], name: str) -> tuple[float, ...]:
+def check_weights(weights: Sequence[float] | np.ndarray, name: str) -> tuple[float, ...]:
     """``weights`` as floats, each finite and >= 0 with a positive sum, else :class:`OptionError`."""
     try:
         values = tuple(float(w) for w in weights)

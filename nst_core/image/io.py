@@ -13,9 +13,9 @@ import os
 import stat
 import tempfile
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Union
+from typing import Union, cast
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -123,12 +123,12 @@ def _array_to_rgb(array: np.ndarray, name: str) -> np.ndarray:
     if array.ndim != 3 or array.shape[2] not in (1, 3, 4):
         raise ImageError(f"{name}: array of shape {array.shape} is not an image (H x W x 1, 3 or 4)")
     if np.issubdtype(array.dtype, np.integer):
-        low, high = (int(array.min()), int(array.max())) if array.size else (0, 0)
-        if low < 0 or high > 65535:
+        low_int, high_int = (int(array.min()), int(array.max())) if array.size else (0, 0)
+        if low_int < 0 or high_int > 65535:
             raise ImageError(
-                f"{name}: integer values span [{low}, {high}]; give 8-bit (0-255) or 16-bit (0-65535) values"
+                f"{name}: integer values span [{low_int}, {high_int}]; give 8-bit (0-255) or 16-bit (0-65535) values"
             )
-        peak = 65535.0 if array.dtype != np.uint8 and high > 255 else 255.0
+        peak = 65535.0 if array.dtype != np.uint8 and high_int > 255 else 255.0
         array = array.astype(np.float32) / peak
     else:
         array = array.astype(np.float32)
@@ -149,6 +149,17 @@ def _array_to_rgb(array: np.ndarray, name: str) -> np.ndarray:
     elif array.shape[2] == 1:
         array = np.repeat(array, 3, axis=2)
     return np.ascontiguousarray(array)
+
+
+def image_list(images: ImageSource | Sequence[ImageSource]) -> list[ImageSource]:
+    """``images`` as a list: a list or tuple of images is one already, anything else is one image.
+
+    Where one or several style images are accepted (``stylize``, ``fast_stylize``, the
+    metrics), this is how the two are told apart; a NumPy array is always one image.
+    """
+    if isinstance(images, (list, tuple)):
+        return list(images)
+    return [cast(ImageSource, images)]
 
 
 def _check_header(image: Image.Image, size: int | None, name: str) -> None:
@@ -189,13 +200,13 @@ def load_image(source: ImageSource, size: int | None = None, name: str | None = 
         image = _open(source, name)
         _check_header(image, size, name)
         try:
-            large = size is not None and image.size[0] * image.size[1] > SHRINK_PIXELS
-            if large and image.format in ("JPEG", "MPO"):
-                image.draft("RGB", (2 * size, 2 * size))  # decoded at 1/2, 1/4 or 1/8 scale
+            shrink_to = size if size is not None and image.size[0] * image.size[1] > SHRINK_PIXELS else None
+            if shrink_to is not None and image.format in ("JPEG", "MPO"):
+                image.draft("RGB", (2 * shrink_to, 2 * shrink_to))  # decoded at 1/2, 1/4 or 1/8 scale
             image = ImageOps.exif_transpose(image)
             image.load()
-            if large and max(image.size) >= 4 * size:  # shrunk in 8 bits, not as floats 4x the size
-                image = image.reduce(max(image.size) // (2 * size))
+            if shrink_to is not None and max(image.size) >= 4 * shrink_to:  # in 8 bits, not as big floats
+                image = image.reduce(max(image.size) // (2 * shrink_to))
             array = _to_rgb_array(image, name)
         except ImageError:
             raise

@@ -7,13 +7,13 @@ notebook sizes, so the picture keeps up with the slider.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 import numpy as np
 
 from ..fast import FastStylizer, blend_style_vectors, load_fast_model, with_strength
-from ..image.io import ImageSource, load_image, to_pil
+from ..image.encode import png_bytes
+from ..image.io import ImageSource, image_list, load_image
 
 
 class StrengthSlider:
@@ -44,7 +44,7 @@ class StrengthSlider:
 
         self.model = model or load_fast_model()
         self.content = load_image(content, size)
-        styles = [load_image(s) for s in (style if isinstance(style, (list, tuple)) else [style])]
+        styles = [load_image(s) for s in image_list(style)]
         self._style_vector = blend_style_vectors(self.model, styles, blend_weights)
         self._content_vector = self.model.style_vector(self.content)
         self.slider = widgets.FloatSlider(
@@ -60,9 +60,7 @@ class StrengthSlider:
         """Stylise at ``strength`` (0 content, 1 full style), show it and return it."""
         vector = with_strength(self._style_vector, self._content_vector, strength)
         self.result = self.model.transfer(self.content, vector)
-        buffer = io.BytesIO()
-        to_pil(self.result).save(buffer, format="PNG")
-        self.picture.value = buffer.getvalue()
+        self.picture.value = png_bytes(self.result)
         return self.result
 
     def _ipython_display_(self) -> None:

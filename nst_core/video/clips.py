@@ -19,7 +19,7 @@ def _texture(height: int, width: int, rng: np.random.Generator, blur: int = 3) -
     for _ in range(blur):
         noise = (
             noise + np.roll(noise, 1, 0) + np.roll(noise, -1, 0) + np.roll(noise, 1, 1) + np.roll(noise, -1, 1)
-        ) / 5
+        ) / np.float32(5)
     low, high = noise.min(), noise.max()
     return (noise - low) / max(high - low, 1e-6)
 

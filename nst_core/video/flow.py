@@ -32,8 +32,9 @@ def optical_flow(source: np.ndarray, target: np.ndarray, preset: str = "medium")
     ``flow[y, x] = (dx, dy)`` means the content at (x, y) in ``source`` is at
     (x + dx, y + dy) in ``target``.
     """
-    dis = cv2.DISOpticalFlow_create(DIS_PRESETS[preset])
-    flow = dis.calc(_grey(source), _grey(target), None)
+    dis = cv2.DISOpticalFlow.create(DIS_PRESETS[preset])
+    # None: OpenCV allocates the output, which its stubs do not allow for.
+    flow = dis.calc(_grey(source), _grey(target), None)  # type: ignore[call-overload]
     return flow.astype(np.float32)
 
 

@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image, ImageSequence
 
 from ..errors import ImageError, OptionError
+from ..image.encode import write_gif
 from ..image.io import atomic_output, check_output, load_image, resize, resize_longest_side, to_uint8
 
 #: Suffixes read as a folder of frames' files (sorted by name).
@@ -220,17 +221,7 @@ def write_video(
         raise OptionError(f"{audio_from}: has no sound track to copy (pass audio_from=None)")
     with atomic_output(path) as temporary:
         if path.suffix.lower() == ".gif":
-            pictures = [Image.fromarray(to_uint8(_fit(f, height, width))) for f in frames]
-            # GIF stores delays in whole centiseconds; Pillow takes milliseconds.
-            pictures[0].save(
-                temporary,
-                format="GIF",
-                save_all=True,
-                append_images=pictures[1:],
-                duration=round(1000.0 / fps),
-                loop=0,
-                disposal=1,
-            )
+            write_gif([_fit(f, height, width) for f in frames], temporary, 1.0 / fps)
         else:
             _write_mp4(frames, temporary, fps, height, width, audio_from, quality)
             # imageio-ffmpeg does not report every ffmpeg failure; an empty file is one.

@@ -23,28 +23,18 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import tensorflow as tf
 
-from ..api import prepare_images
-from ..engine import memory
-from ..engine.objective import StyleObjective
+from .. import pipeline
 from ..engine.optimize import PixelOptimizer
-from ..engine.vgg import VGGFeatures
 from ..errors import OptionError
 from ..image.io import ImageSource, load_image, os_error_reason, save_image, to_uint8
-from ..options import StyleOptions
+from ..options import DEFAULT_FAST_BLEND, DEFAULT_TEMPORAL_WEIGHT, MODES, StyleOptions
 from .flow import DIS_PRESETS, frame_flow, warp
 
-MODES = ("optimize", "fast")
-#: Weight of the temporal loss, a mean squared difference in [0, 1] pixel units (about 1e-3
-#: between a frame and its warped predecessor), against the relative content and style terms
-#: of :mod:`nst_core.engine.losses` (about 1 together at the defaults): with it the warp error is
-#: 59-78% below warm start alone (``benchmarks/results/video_consistency.md``).
-DEFAULT_TEMPORAL_WEIGHT = 500.0
-#: Fast mode: share of the warped previous stylised frame mixed into reliable pixels.
-DEFAULT_FAST_BLEND = 0.5
 FRAME_PATTERN = "frame_{:05d}.png"
 SETTINGS_FILE = "settings.json"
 
@@ -182,6 +172,8 @@ def stylize_video(
         mode: ``"optimize"`` (Gatys per frame) or ``"fast"`` (the feed-forward network of
             :mod:`nst_core.fast`, with :func:`blend_reliable` as its temporal term).
         fast_blend: fast mode's share of the warped previous frame, in [0, 1).
+        fast_model: fast mode's network (see :func:`nst_core.fast.load_fast_model`); None
+            finds Magenta's.
         fast_refine_steps: fast mode: optimisation steps run on each network output with
             the per-frame objective plus the temporal loss (0: none).
         flow_preset: OpenCV DIS preset: ``"ultrafast"``, ``"fast"`` or ``"medium"``.
@@ -218,9 +210,9 @@ def stylize_video(
     if mode == "optimize" or fast_refine_steps:
         # Refuse, or fall back to fewer L-BFGS pairs, before any work (or work folder) is done,
         # rather than crash out of memory mid-clip.
-        lbfgs_history = memory.check_memory(frame_options, shape[:2])
+        lbfgs_history = pipeline.check_memory(frame_options, shape[:2])
 
-    _, styles = prepare_images(frames[0], style, frame_options)
+    _, styles = pipeline.prepare_images(frames[0], style, frame_options)
     if options.preserve_colors == "histogram":
         from ..engine.color import match_color_histogram
 
@@ -278,7 +270,7 @@ def stylize_video(
     except Exception:
         # A refusal before the first frame (no fast model, ...) leaves no empty work folder
         # behind; finished frames stay, for a rerun to resume.
-        if created and not any(work.glob("frame_*")):
+        if created and work is not None and not any(work.glob("frame_*")):
             shutil.rmtree(work, ignore_errors=True)
         raise
     result.seconds = time.perf_counter() - start
@@ -286,6 +278,19 @@ def stylize_video(
 
 
 Stylist = Callable[[int, np.ndarray, "tuple[np.ndarray, np.ndarray] | None"], "tuple[np.ndarray, float]"]
+
+
+class RefiningStylist(Protocol):
+    """A :data:`Stylist` that can also start from a given image for a given number of steps."""
+
+    def __call__(  # noqa: D102
+        self,
+        index: int,
+        frame: np.ndarray,
+        previous: tuple[np.ndarray, np.ndarray] | None,
+        init: np.ndarray | None = None,
+        steps: int | None = None,
+    ) -> tuple[np.ndarray, float]: ...
 
 
 def _optimizing_stylist(
@@ -296,17 +301,15 @@ def _optimizing_stylist(
     temporal_weight: float,
     warm_start: bool,
     lbfgs_history: int,
-) -> Stylist:
+) -> RefiningStylist:
     """Per-frame Gatys optimisation sharing one extractor, one set of style targets and one traced step.
 
-    ``lbfgs_history`` is the number of L-BFGS pairs that fits in memory (``memory.check_memory``).
+    ``lbfgs_history`` is the number of L-BFGS pairs that fits in memory (:func:`nst_core.pipeline.check_memory`).
     """
-    from ..api import _check_fits, _initial_image
-
-    extractor = VGGFeatures.from_options(options)
-    _check_fits(extractor, first_frame, styles, content_is="frames are")
+    extractor = pipeline.build_extractor(options)
+    pipeline.check_fits(extractor, first_frame, styles, content_is="frames are")
     temporal = TemporalLoss(first_frame.shape, temporal_weight) if temporal_weight > 0 else None
-    objective = StyleObjective.from_options(
+    objective = pipeline.build_objective(
         extractor, first_frame, styles, options, extra_losses={"temporal": temporal} if temporal else None
     )
     # One optimizer for the clip: its step is traced once, not once per frame.
@@ -321,7 +324,7 @@ def _optimizing_stylist(
         steps: int | None = None,
     ) -> tuple:
         objective.set_content(frame)  # the style Gram targets stay
-        start = _initial_image(options, frame, styles) if init is None else init
+        start = pipeline.initial_image(options, frame, styles) if init is None else init
         if temporal is not None:
             temporal.clear()
         if previous is not None:
@@ -345,11 +348,14 @@ def _optimizing_stylist(
 
 
 def _fast_stylist(
-    styles: list[np.ndarray], blend: float, location: str | None, refine: Stylist | None, refine_steps: int
+    styles: list[np.ndarray], blend: float, location: str | None, refine: RefiningStylist | None, refine_steps: int
 ) -> Stylist:
-    """Feed-forward stylisation per frame; temporal terms: :func:`blend_reliable`, then optionally
-    ``refine_steps`` of optimisation with the temporal loss, started from the network's output."""
-    from ..fast import load_fast_model  # written by the fast-stylisation issue; loaded only here
+    """Feed-forward stylisation per frame.
+
+    Temporal terms: :func:`blend_reliable`, then optionally ``refine_steps`` of optimisation
+    with the temporal loss, started from the network's output.
+    """
+    from ..fast import load_fast_model  # TensorFlow Hub / Lite are loaded only for this mode
 
     model = load_fast_model(location)
     vector = model.style_vector(styles[0])

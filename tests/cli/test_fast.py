@@ -26,6 +26,7 @@ def models(monkeypatch):
     return folder
 
 
+@pytest.mark.fast_models
 def test_fast_writes_the_stylised_image(models, tmp_path, capsys):
     out = tmp_path / "out.png"
     argv = ["fast", CONTENT, STYLE, STYLE_2, "-o", str(out), "--size", "160", "--strength", "0.7"]
@@ -35,14 +36,16 @@ def test_fast_writes_the_stylised_image(models, tmp_path, capsys):
     assert "saved" in capsys.readouterr().err
 
 
+@pytest.mark.fast_models
 def test_fast_takes_the_model_location_as_an_option(models, tmp_path):
     out = tmp_path / "out.jpg"
     assert fast_cli.main([CONTENT, STYLE, "-o", str(out), "-s", "96", "--model", str(models), "--backend", "lite"]) == 0
     assert out.stat().st_size > 0
 
 
+@pytest.mark.fast_models
 @pytest.mark.parametrize(
-    "args, message",
+    ("args", "message"),
     [
         (["missing.jpg", STYLE], "missing.jpg: no such file"),
         ([CONTENT, str(IMAGES / "CREDITS.md")], "not an image file"),
@@ -85,6 +88,8 @@ def test_fast_usage_errors_exit_2(tmp_path, capsys):
     assert "--strength" in capsys.readouterr().out
 
 
+@pytest.mark.fast_models
+@pytest.mark.vgg19
 def test_main_command_refines_a_fast_start(models, tmp_path):
     out = tmp_path / "refined.png"
     assert cli.main([CONTENT, STYLE, "-o", str(out), "--init", "fast", "-s", "64", "-n", "2", "-q"]) == 0

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from nst_core import OptionError, StyleOptions, stylize
-from nst_core.engine.memory import MIN_LBFGS_HISTORY, check_memory, estimate_peak_bytes
+from nst_core.engine.memory import MIN_LBFGS_HISTORY, estimate_peak_bytes
+from nst_core.pipeline import check_memory
 
 IMAGES = Path(__file__).resolve().parents[2] / "images"
 
@@ -53,9 +54,9 @@ def test_tight_memory_falls_back_to_fewer_lbfgs_pairs():
 
 
 def test_mixed_precision_is_checked_with_its_smaller_activations(monkeypatch):
-    from nst_core import memory
+    from nst_core import pipeline
 
-    monkeypatch.setattr(memory, "compute_dtype", lambda precision: "bfloat16" if precision == "mixed" else "float32")
+    monkeypatch.setattr(pipeline, "compute_dtype", lambda precision: "bfloat16" if precision == "mixed" else "float32")
     options = StyleOptions(size=1024, precision="float32")
     layers = options.content_layers + options.style_layers
     available = estimate_peak_bytes(768, 1024, "lbfgs", 20, layers, "bfloat16")

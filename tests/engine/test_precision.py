@@ -7,12 +7,12 @@ import pytest
 import tensorflow as tf
 
 from nst_core import OptionError, StyleOptions, stylize
-from nst_core.api import objective_at_scale, prepare_images
-from nst_core.cli.main import build_parser, main, options_from_args
+from nst_core.cli import build_parser, main, options_from_args
 from nst_core.engine.losses import gram_matrix
 from nst_core.engine.optimize import optimize_image
 from nst_core.engine.precision import choose_compute_dtype, compute_dtype, cpu_flags
 from nst_core.engine.vgg import VGGFeatures, _casts
+from nst_core.pipeline import objective_at_scale, prepare_images
 
 from ..helpers import CONTENT, STYLE
 
@@ -64,6 +64,7 @@ def test_device_choice():
     assert compute_dtype("float32") == "float32"
 
 
+@pytest.mark.vgg19
 @pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
 @pytest.mark.parametrize("start", ["content", "noise"])
 def test_16_bit_loss_and_gradient_match_float32(images, objectives, dtype, start):
@@ -77,6 +78,7 @@ def test_16_bit_loss_and_gradient_match_float32(images, objectives, dtype, start
     assert np.abs(grad).max() == pytest.approx(np.abs(reference_grad).max(), rel=0.1)
 
 
+@pytest.mark.vgg19
 def test_float16_gradient_scaling_covers_any_loss_magnitude(images):
     # dL/dfeatures of 1e20 (far beyond float16's 65504) and 1e-20 (far below its smallest
     # number): the gradient must still be the float32 one.
@@ -116,6 +118,7 @@ def test_gram_of_16_bit_features_is_float32():
     np.testing.assert_allclose(gram.numpy(), 1e8, rtol=1e-3)
 
 
+@pytest.mark.vgg19
 def test_float16_optimisation_lowers_the_loss(images, objectives):
     run = optimize_image(objectives["float16"], images[0], 5)
     assert np.isfinite(run.history["total"]).all()
@@ -123,6 +126,7 @@ def test_float16_optimisation_lowers_the_loss(images, objectives):
     assert np.isfinite(run.image).all()
 
 
+@pytest.mark.vgg19
 def test_stylize_mixed_lowers_the_loss():
     result = stylize(str(CONTENT), str(STYLE), size=SIZE, steps=5, precision="mixed")
     assert result.options.precision == "mixed"

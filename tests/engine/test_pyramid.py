@@ -10,10 +10,10 @@ import pytest
 import tensorflow as tf
 
 from nst_core import OptionError, StyleOptions, stylize
-from nst_core.api import objective_at_scale, prepare_images
-from nst_core.cli.main import build_parser, options_from_args
+from nst_core.cli import build_parser, options_from_args
 from nst_core.engine.pyramid import pyramid_sizes, pyramid_steps
 from nst_core.engine.vgg import VGGFeatures
+from nst_core.pipeline import objective_at_scale, prepare_images
 
 IMAGES = Path(__file__).resolve().parents[2] / "images"
 CONTENT = str(IMAGES / "tubingen.jpg")
@@ -50,6 +50,7 @@ def _loss_at_full_size(options: StyleOptions, image: np.ndarray) -> float:
     return float(objective(tf.constant(image[None]))["total"]), content
 
 
+@pytest.mark.vgg19
 def test_pyramid_gives_a_full_size_image_better_than_its_start():
     seen = []
     result = stylize(CONTENT, STYLE, size=128, steps=8, pyramid_levels=2, callback=seen.append, callback_every=1)
@@ -65,6 +66,7 @@ def test_pyramid_gives_a_full_size_image_better_than_its_start():
     assert seen[0].image.shape[0] < seen[-1].image.shape[0]
 
 
+@pytest.mark.vgg19
 def test_a_stop_at_a_coarse_scale_still_returns_a_full_size_image():
     result = stylize(
         CONTENT, STYLE, size=128, steps=6, pyramid_levels=2, callback=lambda p: p.step < 2, callback_every=1
@@ -74,12 +76,14 @@ def test_a_stop_at_a_coarse_scale_still_returns_a_full_size_image():
     assert result.image.shape == content.shape
 
 
+@pytest.mark.vgg19
 def test_a_pyramid_too_small_for_its_levels_says_so():
     with pytest.warns(UserWarning, match="pyramid_levels=3 at size 64: .* so 1 scale"):
         result = stylize(CONTENT, STYLE, size=64, steps=1, pyramid_levels=3)
     assert result.steps == 1
 
 
+@pytest.mark.vgg19
 def test_the_default_pyramid_fits_itself_to_the_size_without_a_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -19,6 +19,7 @@ def test_preprocessing_round_trip_and_caffe_convention():
     assert vgg_input.numpy()[0, 0, 0, 0] == pytest.approx(image[0, 0, 0, 2] * 255 - 103.939, abs=1e-3)
 
 
+@pytest.mark.vgg19
 def test_returns_each_requested_layer_with_its_resolution():
     extractor = VGGFeatures(["block1_conv1", "block3_conv1"])
     features = extractor(gradient_image(64, 96)[None])
@@ -27,6 +28,7 @@ def test_returns_each_requested_layer_with_its_resolution():
     assert tuple(features["block3_conv1"].shape) == (1, 16, 24, 256)
 
 
+@pytest.mark.vgg19
 def test_network_is_cut_at_the_deepest_layer_and_frozen():
     extractor = VGGFeatures(["block2_conv1"])
     names = [layer.name for layer in extractor.model.layers]
@@ -34,6 +36,7 @@ def test_network_is_cut_at_the_deepest_layer_and_frozen():
     assert not extractor.model.trainable_weights
 
 
+@pytest.mark.vgg19
 def test_weights_are_the_trained_imagenet_ones():
     # Trained first-layer filters respond to edges: a flat grey image and a striped one
     # give clearly different activations, and the kernels are not a random initialisation.
@@ -43,6 +46,7 @@ def test_weights_are_the_trained_imagenet_ones():
     assert abs(float(kernel.mean())) < 0.05 and float(np.abs(kernel).max()) > 0.3
 
 
+@pytest.mark.vgg19
 def test_average_pooling_changes_deep_features_only():
     image = gradient_image(32, 32)[None]
     max_pool = VGGFeatures(["block1_conv1", "block2_conv1"], pooling="max")(image)
@@ -58,6 +62,7 @@ def test_unknown_layer_or_pooling_is_an_option_error():
         VGGFeatures(DEFAULT_STYLE_LAYERS, pooling="median")
 
 
+@pytest.mark.vgg19
 def test_gradients_reach_the_image():
     extractor = VGGFeatures(["block4_conv2"])
     image = tf.Variable(gradient_image(32, 32)[None])

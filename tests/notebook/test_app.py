@@ -252,6 +252,7 @@ def test_snapshot_shows_the_run_without_javascript():
     assert "data:image/gif;base64," in html and "result" in html
 
 
+@pytest.mark.vgg19
 def test_stop_button_ends_a_background_run_with_the_best_image():
     """Real stylize at 64 px in a thread: press Stop after two refreshes; the run ends early."""
     app = StyleApp(samples_dir=IMAGES, background=True, callback_every=1)

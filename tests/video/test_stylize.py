@@ -50,6 +50,7 @@ def scene():
     return frames, flows
 
 
+@pytest.mark.vgg19
 def test_temporal_term_lowers_the_warp_error(scene):
     frames, flows = scene
     independent = video.stylize_video(frames, STYLE, TINY, first_steps=6, temporal_weight=0, warm_start=False)
@@ -65,6 +66,7 @@ def test_temporal_term_lowers_the_warp_error(scene):
     assert flow.mean_warp_error(with_term.frames, flows[:3]) < 0.8 * flow.mean_warp_error(warm_only.frames, flows[:3])
 
 
+@pytest.mark.vgg19
 def test_interrupted_run_resumes_at_the_next_unfinished_frame(scene, tmp_path):
     frames = scene[0][:4]
     work = tmp_path / "work"
@@ -88,6 +90,7 @@ def test_interrupted_run_resumes_at_the_next_unfinished_frame(scene, tmp_path):
         video.stylize_video(frames, STYLE, TINY.replace(steps=4), first_steps=3, work_dir=work)
 
 
+@pytest.mark.vgg19
 def test_ctrl_c_inside_a_frame_does_not_save_it_as_finished(scene, tmp_path, monkeypatch):
     real, calls = video.PixelOptimizer.run, []
 
@@ -120,6 +123,7 @@ def _clip_with_sound(path):
     return path
 
 
+@pytest.mark.vgg19
 @pytest.mark.parametrize(("suffix", "extra"), [(".mp4", []), (".gif", ["--precision", "mixed"])])
 def test_cli_writes_every_frame_at_the_source_size_and_rate(tmp_path, suffix, extra):
     source = _clip_with_sound(tmp_path / "clip.mp4")
@@ -144,7 +148,12 @@ def test_frame_range_and_folder_input(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "make", ["missing", "not_a_video", "bad_suffix", "bad_range", "no_memory", "no_model", "tiny_style", "work_file"]
+    "make",
+    [
+        *("missing", "not_a_video", "bad_suffix", "bad_range", "no_memory", "no_model"),
+        pytest.param("tiny_style", marks=pytest.mark.vgg19),  # found too small by VGG19's pooling
+        "work_file",
+    ],
 )
 def test_bad_input_is_one_line_and_exit_2_with_no_output(tmp_path, capsys, monkeypatch, make):
     source = tmp_path / "clip.mp4"
@@ -216,6 +225,7 @@ class _FlickeringStylizer:
         return np.clip(content + self.rng.normal(0, 0.1, content.shape), 0, 1).astype(np.float32)
 
 
+@pytest.mark.vgg19
 def test_fast_mode_temporal_terms_with_a_stand_in_network(scene, monkeypatch):
     import sys
     import types
@@ -232,6 +242,7 @@ def test_fast_mode_temporal_terms_with_a_stand_in_network(scene, monkeypatch):
     assert np.isfinite(refined.style_loss).all()  # went through the optimiser, temporal loss included
 
 
+@pytest.mark.vgg19
 def test_a_clip_traces_its_optimisation_step_once(scene, monkeypatch):
     built = []
 
@@ -243,20 +254,21 @@ def test_a_clip_traces_its_optimisation_step_once(scene, monkeypatch):
     monkeypatch.setattr(video, "PixelOptimizer", Recorded)
     result = video.stylize_video(scene[0][:4], STYLE, TINY.replace(steps=2), first_steps=2)
     assert len(result.frames) == 4
-    assert len(built) == 1 and built[0]._runner.step.experimental_get_tracing_count() == 1
+    assert len(built) == 1 and built[0].traces == 1
 
 
+@pytest.mark.vgg19
 def test_set_content_gives_the_objective_of_the_new_frame(scene):
-    from nst_core.engine.objective import StyleObjective
     from nst_core.engine.vgg import VGGFeatures
+    from nst_core.pipeline import build_objective
 
     first, later = scene[0][0], scene[0][3]
     extractor = VGGFeatures(TINY.content_layers + TINY.style_layers)
     styles = [video.load_image(STYLE, size=64)]
-    moved = StyleObjective.from_options(extractor, first, styles, TINY)
+    moved = build_objective(extractor, first, styles, TINY)
     before = float(moved(tf.constant(scene[0][1][None]))["content"])
     moved.set_content(later)
-    built = StyleObjective.from_options(extractor, later, styles, TINY)
+    built = build_objective(extractor, later, styles, TINY)
     probe = tf.constant(scene[0][1][None])
     assert float(moved(probe)["content"]) == pytest.approx(float(built(probe)["content"]), rel=1e-5)
     assert float(moved(probe)["content"]) != pytest.approx(before, rel=1e-3)
@@ -279,6 +291,7 @@ def test_a_missing_fast_model_leaves_no_work_folder(scene, tmp_path):
     assert not (tmp_path / "w").exists()
 
 
+@pytest.mark.vgg19
 def test_the_sliced_style_loss_paints_a_clip(scene):
     frames = scene[0][:3]
     result = video.stylize_video(frames, STYLE, TINY.replace(style_loss="sliced", seed=1), first_steps=6)

@@ -1,18 +1,12 @@
-"""Every option of a style-transfer run, in one frozen dataclass.
-
-The Python API, the command line and the notebook widgets all fill a ``StyleOptions``, so
-an option is added, defaulted, documented and validated in exactly one place.
-"""
+"""The options of one style-transfer run: :class:`StyleOptions`."""
 
 from __future__ import annotations
 
 import dataclasses
-import math
-import numbers
 from dataclasses import dataclass
 from typing import Any
 
-from .engine.choices import (
+from ..engine.choices import (
     DEFAULT_CONTENT_LAYERS,
     DEFAULT_LBFGS_HISTORY,
     DEFAULT_PYRAMID_LEVELS,
@@ -23,72 +17,14 @@ from .engine.choices import (
     STYLE_LOSSES,
     check_layers,
 )
-from .engine.color import PRESERVE_COLORS, check_preserve_colors
-from .engine.precision import PRECISIONS, check_precision
-from .engine.weights import check_weights
-from .errors import OptionError
+from ..engine.color import PRESERVE_COLORS, check_preserve_colors
+from ..engine.precision import PRECISIONS, check_precision
+from ..engine.weights import check_weights
+from ..errors import OptionError
+from .spec import Control, number, option, whole
 
+#: Starting images by name (an image file or array is also accepted).
 INIT_CHOICES = ("content", "noise", "style", "fast")
-
-
-@dataclass(frozen=True)
-class Control:
-    """The notebook control of an option: a slider for numbers, a menu for choices.
-
-    Attributes:
-        label: the control's description, short enough for the widget (about 15 characters).
-        low, high, step: slider range and step (in the option's units); unused for a menu.
-        log: a logarithmic slider (``low`` and ``high`` then span decades; ``step`` is in
-            decades), for weights whose useful values span several orders of magnitude.
-    """
-
-    label: str
-    low: float | None = None
-    high: float | None = None
-    step: float | None = None
-    log: bool = False
-
-
-@dataclass(frozen=True)
-class OptionSpec:
-    """How users meet one option: its help, command-line flag and notebook control.
-
-    Attributes:
-        help: one sentence for ``--help``, the docs and the control's tooltip.
-        group: the ``--help`` section it is listed under.
-        short: a one-letter flag (``"-s"``), if any.
-        metavar: how ``--help`` shows its value.
-        aliases: older spellings of the flag that keep working (``"--pyramid"``).
-        choices: the values it takes, when it is one of a few names.
-        control: its notebook control, or None when the notebook does not show it.
-    """
-
-    help: str
-    group: str
-    short: str | None = None
-    metavar: str | None = None
-    aliases: tuple[str, ...] = ()
-    choices: tuple[Any, ...] | None = None
-    control: Control | None = None
-
-    @staticmethod
-    def flag(name: str) -> str:
-        """The command-line flag of the field ``name``: its name with dashes (``--style-weight``)."""
-        return "--" + name.replace("_", "-")
-
-
-def _option(default: Any, help: str, group: str, **spec: Any) -> Any:
-    """A dataclass field with its :class:`OptionSpec` in the field's metadata."""
-    return dataclasses.field(default=default, metadata={"spec": OptionSpec(help=help, group=group, **spec)})
-
-
-def option_fields() -> list[tuple[dataclasses.Field, OptionSpec]]:
-    """Every :class:`StyleOptions` field with its :class:`OptionSpec`, in declaration order.
-
-    The command line's parsers and the notebook's controls are generated from this list, so
-    an option added to :class:`StyleOptions` reaches every front end.
-    """
-    return [(field, field.metadata["spec"]) for field in dataclasses.fields(StyleOptions)]
 
 
 @dataclass(frozen=True)
@@ -134,63 +70,63 @@ class StyleOptions:
             float32 elsewhere; see :mod:`~nst_core.engine.precision`); losses and pixels stay float32.
     """
 
-    size: int = _option(
+    size: int = option(
         512,
         "longest side of the result, in pixels",
         "size and steps",
         short="-s",
         control=Control("size (px)", 64, 1024, 1),
     )
-    steps: int = _option(
+    steps: int = option(
         300,
         "optimisation steps (each one VGG19 pass forward and back)",
         "size and steps",
         short="-n",
         control=Control("steps", 0, 1000, 1),
     )
-    content_weight: float = _option(
+    content_weight: float = option(
         1.0,
         "how closely the result keeps the photo's shapes",
         "weights (higher means more of it)",
         control=Control("content weight", 0.01, 100, 0.1, log=True),
     )
-    style_weight: float = _option(
+    style_weight: float = option(
         10.0,
         "style strength, the same for every painting: about 1 a light texture, 10 a strong style that keeps"
         " the scene readable, 100 the painting's texture over most of the photo",
         "weights (higher means more of it)",
         control=Control("style strength", 0.1, 1000, 0.1, log=True),
     )
-    tv_weight: float = _option(
+    tv_weight: float = option(
         1.0,
         "smoothness (total variation); 0 turns it off",
         "weights (higher means more of it)",
         control=Control("TV weight", 0.001, 100, 0.1, log=True),
     )
-    style_blend_weights: tuple[float, ...] | None = _option(
+    style_blend_weights: tuple[float, ...] | None = option(
         None, "relative weight of each style image (default: equal)", "weights (higher means more of it)", metavar="W"
     )
-    style_scale: float = _option(
+    style_scale: float = option(
         1.0,
         "size of the style image relative to size; smaller gives finer brush strokes",
         "size and steps",
         control=Control("style scale", 0.25, 2.0, 0.01),
     )
-    style_layer_weights: tuple[float, ...] | None = _option(
+    style_layer_weights: tuple[float, ...] | None = option(
         None, "relative weight of each style layer (default: equal)", "weights (higher means more of it)", metavar="W"
     )
-    optimizer: str = _option(
+    optimizer: str = option(
         "lbfgs",
         "lbfgs (quasi-Newton, as jcjohnson/neural-style) or adam",
         "optimisation",
         choices=OPTIMIZERS,
         control=Control("optimiser"),
     )
-    learning_rate: float | None = _option(None, "step size (default: 1 for lbfgs, 0.02 for adam)", "optimisation")
-    lbfgs_history: int = _option(
+    learning_rate: float | None = option(None, "step size (default: 1 for lbfgs, 0.02 for adam)", "optimisation")
+    lbfgs_history: int = option(
         DEFAULT_LBFGS_HISTORY, "L-BFGS memory, in (step, gradient change) pairs", "optimisation"
     )
-    init: Any = _option(
+    init: Any = option(
         "content",
         "starting image: content, noise, style, fast (the fast network's result, refined) or an image file",
         "optimisation",
@@ -198,8 +134,8 @@ class StyleOptions:
         metavar="{" + ",".join(INIT_CHOICES) + ",FILE}",
         control=Control("start from"),
     )
-    seed: int | None = _option(None, "random seed, for runs that repeat exactly", "optimisation")
-    preserve_colors: str = _option(
+    seed: int | None = option(None, "random seed, for runs that repeat exactly", "optimisation")
+    preserve_colors: str = option(
         "none",
         "keep the photo's colours: luminance (style transfer on brightness only) or histogram (the style"
         " recoloured to the photo's palette first)",
@@ -207,14 +143,14 @@ class StyleOptions:
         choices=PRESERVE_COLORS,
         control=Control("keep colours"),
     )
-    pooling: str = _option("max", "VGG19 pooling: max (the trained network) or avg (smoother)", "look", choices=POOLING)
-    content_layers: tuple[str, ...] = _option(
+    pooling: str = option("max", "VGG19 pooling: max (the trained network) or avg (smoother)", "look", choices=POOLING)
+    content_layers: tuple[str, ...] = option(
         DEFAULT_CONTENT_LAYERS, "VGG19 layers of the content loss", "look", metavar="L1,L2"
     )
-    style_layers: tuple[str, ...] = _option(
+    style_layers: tuple[str, ...] = option(
         DEFAULT_STYLE_LAYERS, "VGG19 layers of the style loss", "look", metavar="L1,L2"
     )
-    pyramid_levels: int | None = _option(
+    pyramid_levels: int | None = option(
         None,
         "coarse-to-fine scales, each twice the side of the previous; 1 is off (default:"
         f" {DEFAULT_PYRAMID_LEVELS} where the coarsest keeps {MIN_PYRAMID_SIZE} px)",
@@ -222,12 +158,12 @@ class StyleOptions:
         metavar="LEVELS",
         aliases=("--pyramid",),
     )
-    pyramid_start_size: int | None = _option(
+    pyramid_start_size: int | None = option(
         None, "longest side of the coarsest scale, in pixels (default: halvings of size)", "optimisation", metavar="PX"
     )
-    jit_compile: bool = _option(False, "compile the VGG19 pass with XLA", "optimisation", aliases=("--jit",))
-    lbfgs_safeguard: bool = _option(True, "backtrack L-BFGS steps that raise the loss", "optimisation")
-    precision: str = _option(
+    jit_compile: bool = option(False, "compile the VGG19 pass with XLA", "optimisation", aliases=("--jit",))
+    lbfgs_safeguard: bool = option(True, "backtrack L-BFGS steps that raise the loss", "optimisation")
+    precision: str = option(
         "mixed",
         "mixed: VGG19 in 16 bits on GPUs and bfloat16-capable CPUs (float32 elsewhere), faster with the same"
         " picture; float32: 32 bits everywhere",
@@ -235,7 +171,7 @@ class StyleOptions:
         choices=PRECISIONS,
         control=Control("precision"),
     )
-    style_loss: str = _option(
+    style_loss: str = option(
         "gram",
         "how the style's statistics are matched: gram (Gram matrices, Gatys et al. 2016) or sliced (whole"
         " feature distributions, sliced Wasserstein, Heitz et al. 2021; 2.5-4x slower)",
@@ -245,20 +181,20 @@ class StyleOptions:
     )
 
     def __post_init__(self) -> None:
-        _whole(self, "size", minimum=16)
-        _whole(self, "steps", minimum=0)
-        _whole(self, "lbfgs_history", minimum=1)
+        whole(self, "size", minimum=16)
+        whole(self, "steps", minimum=0)
+        whole(self, "lbfgs_history", minimum=1)
         for name in ("content_weight", "style_weight", "tv_weight"):
-            _number(self, name, minimum=0.0)
-        _number(self, "style_scale", minimum=0.0, strict=True)
+            number(self, name, minimum=0.0)
+        number(self, "style_scale", minimum=0.0, strict=True)
         if self.learning_rate is not None:
-            _number(self, "learning_rate", minimum=0.0, strict=True)
+            number(self, "learning_rate", minimum=0.0, strict=True)
         if self.seed is not None:
-            _whole(self, "seed", minimum=0)
+            whole(self, "seed", minimum=0)
         if self.pyramid_levels is not None:
-            _whole(self, "pyramid_levels", minimum=1)
+            whole(self, "pyramid_levels", minimum=1)
         if self.pyramid_start_size is not None:
-            _whole(self, "pyramid_start_size", minimum=32)
+            whole(self, "pyramid_start_size", minimum=32)
             if self.pyramid_start_size >= self.size:
                 raise OptionError(
                     f"pyramid_start_size ({self.pyramid_start_size}) must be smaller than size ({self.size})"
@@ -310,20 +246,3 @@ class StyleOptions:
         if unknown:
             raise OptionError(f"unknown option(s): {', '.join(sorted(unknown))}")
         return dataclasses.replace(self, **changes)
-
-
-def _whole(options: StyleOptions, name: str, minimum: int) -> None:
-    value = getattr(options, name)
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or int(value) != value or value < minimum:
-        raise OptionError(f"{name} must be a whole number >= {minimum}, got {value!r}")
-    object.__setattr__(options, name, int(value))
-
-
-def _number(options: StyleOptions, name: str, minimum: float, strict: bool = False) -> None:
-    value = getattr(options, name)
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
-    ok = ok and (value > minimum if strict else value >= minimum)
-    if not ok:
-        relation = ">" if strict else ">="
-        raise OptionError(f"{name} must be a number {relation} {minimum:g}, got {value!r}")
-    object.__setattr__(options, name, float(value))
