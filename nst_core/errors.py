@@ -26,6 +26,11 @@ class ModelError(NSTError):
     """A pretrained model (VGG19 weights, a stylisation network) could not be loaded."""
 
 
+def printable(text: str) -> str:
+    """``text`` without control characters, safe to print on a terminal (see :data:`_CONTROL`)."""
+    return _CONTROL.sub("", text)
+
+
 def one_line(err: BaseException | str, limit: int = 200) -> str:
     """The first line of an error's text, at most ``limit`` characters (its type if it has none).
 
@@ -34,7 +39,7 @@ def one_line(err: BaseException | str, limit: int = 200) -> str:
     """
     text = str(err).strip()
     first = text.splitlines()[0] if text else type(err).__name__
-    return _CONTROL.sub("", first)[:limit]
+    return printable(first)[:limit]
 
 
 #: Control characters (C0 but tab, DEL, C1): a server's or file's text could otherwise clear

@@ -19,7 +19,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import NSTError
 from ..options import INIT_CHOICES, OptionSpec, StyleOptions, option_fields
-from .command import EXIT_INTERRUPTED, SUBCOMMANDS, Parser
+from .command import EXIT_INTERRUPTED, SUBCOMMANDS, Parser, interrupts_held, refuse_writing_over_inputs
 from .flags import add_option_flags, option_values
 
 
@@ -80,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
 
     output = check_output_path(args.output)
     options = options_from_args(args)
+    refuse_writing_over_inputs(output, [args.content, *args.styles, options.init])
     for name in ("save_every", "print_every"):
         if getattr(args, name) < 0:
             raise NSTError(f"--{name.replace('_', '-')} must be >= 0, got {getattr(args, name)}")
@@ -116,9 +117,10 @@ def run(args: argparse.Namespace) -> int:
     if result.stopped == "interrupted" and result.steps == 0:  # the start image: not worth replacing a file
         print("nst: interrupted before the first step ended; nothing written", file=sys.stderr)
         return EXIT_INTERRUPTED
-    path = result.save(output)
+    with interrupts_held() as held:
+        path = result.save(output)
     steps = f"{result.steps} step{'' if result.steps == 1 else 's'}"
-    if result.stopped == "interrupted":
+    if result.stopped == "interrupted" or held:
         print(f"nst: interrupted after {steps}; saved the best image so far to {path}", file=sys.stderr)
         return EXIT_INTERRUPTED
     print(

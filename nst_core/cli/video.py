@@ -15,8 +15,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..errors import OptionError
 from ..options import SUBCOMMAND_STYLE_OPTIONS, StyleOptions, VideoOptions, option_fields
-from .command import EXIT_INTERRUPTED, Parser, run_command
+from .command import EXIT_INTERRUPTED, Parser, interrupts_held, refuse_writing_over_inputs, run_command
 from .flags import add_option_flags, option_values
 
 #: The StyleOptions ``nst video`` takes, with its own defaults (smaller and fewer steps per frame).
@@ -54,12 +55,15 @@ def run(args: argparse.Namespace) -> int:
     from ..video.stylize import stylize_video
 
     output = check_video_output(args.output)
+    refuse_writing_over_inputs(output, [args.input, *args.styles])
     for style in args.styles:  # a bad style fails now, not after reading the whole clip
         load_image(style)
     info = probe_video(args.input, video.fps)
     frames, fps = read_video(args.input, options.size, video.start, video.end, video.fps)
     if video.work_dir is not None:
         work_dir, keep = Path(video.work_dir), True
+        if Path(args.input).is_dir() and work_dir.exists() and work_dir.samefile(args.input):
+            raise OptionError(f"--work-dir {work_dir}: is the input frame folder; give another folder")
     else:
         work_dir, keep = output.with_name(f".{output.name}.frames"), False
 
@@ -79,7 +83,11 @@ def run(args: argparse.Namespace) -> int:
     bar.close()
     whole_clip = video.start == 0 and video.end is None
     audio = args.input if info.has_audio and whole_clip and not args.no_audio else None
-    path = write_video(result.frames, output, fps, audio_from=audio)
+    with interrupts_held() as held:
+        path = write_video(result.frames, output, fps, audio_from=audio)
+    if held:
+        print(f"nst video: interrupted; the finished clip was saved to {path}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     if not keep:
         shutil.rmtree(work_dir, ignore_errors=True)
     height, width = result.frames[0].shape[:2]
