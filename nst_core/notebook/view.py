@@ -150,10 +150,8 @@ class RunView:
 
     def show_error(self, err: BaseException) -> None:
         """A run's error in the status line: an NSTError's one line, anything else with its type."""
-        if isinstance(err, NSTError):
-            self.say(f"<span style='color:#b00'>{err}</span>")
-        else:
-            self.say(f"<span style='color:#b00'>failed: {type(err).__name__}: {err}</span>")
+        text = str(err) if isinstance(err, NSTError) else f"failed: {type(err).__name__}: {err}"
+        self.say(f"<span style='color:#b00'>{html.escape(text)}</span>")  # server text is not markup
 
     def snapshot(self, result: Any):
         """A static HTML view of the last run (pictures, loss plot, evolution GIF).
