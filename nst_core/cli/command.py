@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
+import signal
 import sys
+import threading
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from ..engine.device import quiet_tensorflow_start_up
 from ..errors import NSTError
@@ -19,6 +22,43 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+#: Signals that stop a run as Ctrl-C does: a kill, a closed terminal or SSH session.
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[list[int]]:
+    """Within the block, Ctrl-C, SIGTERM and SIGHUP are held; yields the signals that came.
+
+    Around the final save: an interrupt that lands there would throw away a finished run,
+    so the save completes and the caller reports the interrupt after it.
+    """
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+
+    def hold(signum: int, frame: object) -> None:
+        received.append(signum)
+
+    previous = {number: signal.signal(number, hold) for number in (signal.SIGINT, *STOP_SIGNALS)}
+    try:
+        yield received
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def load_tensorflow() -> None:
+    """Import TensorFlow for a run, with Ctrl-C held until the import is done, then honoured.
+
+    An interrupt that lands inside TensorFlow's import (seconds, in native code) can be lost
+    or leave it half-imported; held, it stops the command cleanly right after the import.
+    """
+    with interrupts_held() as held:
+        import tensorflow  # noqa: F401
+    if held:
+        raise KeyboardInterrupt
 
 
 class Parser(argparse.ArgumentParser):
