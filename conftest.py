@@ -5,6 +5,10 @@ No test may download anything. Keras looks for the VGG19 weights in its cache
 ../shared/models is present (this project's CI machines), it is copied there first, so
 ``VGG19(weights="imagenet")`` loads it with its hash check exactly as on a user's machine.
 The Magenta TensorFlow Lite models of the fast path are read from there too (NST_MODELS_DIR).
+
+Tests that need these files are marked ``vgg19`` or ``fast_models`` (registered in setup.cfg),
+so ``pytest -m "not vgg19 and not fast_models"`` runs the rest on a machine without them.
+The notebooks, collected cell by cell by nbval, are marked here from NOTEBOOK_MARKS.
 """
 
 from __future__ import annotations
@@ -17,6 +21,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 ROOT = Path(__file__).resolve().parent
 VGG19_FILE = "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"
+#: The model files each notebook runs on (nst.ipynb's app and video.ipynb's clip optimise with VGG19).
+NOTEBOOK_MARKS = {
+    "nst.ipynb": ("vgg19",),
+    "video.ipynb": ("vgg19",),
+    "fast.ipynb": ("fast_models", "vgg19"),  # and refines a fast start with VGG19
+}
 
 
 def shared_models_dir() -> Path:
@@ -37,6 +47,13 @@ def _point_notebooks_at_shared_models() -> None:
     # fast.ipynb would try TensorFlow Hub, which is offline here, when pytest is run by hand.
     if "NST_MODELS_DIR" not in os.environ and shared_models_dir().is_dir():
         os.environ["NST_MODELS_DIR"] = str(shared_models_dir())
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            for marker in NOTEBOOK_MARKS.get(item.path.name, ()):
+                item.add_marker(marker)
 
 
 _place_vgg19_weights()

@@ -44,22 +44,24 @@ def in_fresh_process(function, *args, **kwargs):
 
 def objective_at(size: int, options=None):
     """(content image, StyleObjective) for the benchmark images at ``size`` px, default weights."""
-    from nst_core.api import prepare_images
-    from nst_core.objective import StyleObjective
+    from nst_core.engine.vgg import VGGFeatures
     from nst_core.options import StyleOptions
-    from nst_core.vgg import VGGFeatures
+    from nst_core.pipeline import build_objective, prepare_images
 
     options = options or StyleOptions(size=size)
     content, styles = prepare_images(str(CONTENT), str(STYLE), options)
     extractor = VGGFeatures(options.content_layers + options.style_layers, pooling=options.pooling)
-    objective = StyleObjective.from_options(extractor, content, styles, options)
+    objective = build_objective(extractor, content, styles, options)
     return content, objective
 
 
 def seconds_per_step(objective, content, steps: int) -> float:
-    """Seconds of one optimisation step: the difference of runs of 2N and N steps, so the
-    tracing of each run cancels out (after a warm-up run for the first use of the kernels)."""
-    from nst_core.optimize import optimize_image
+    """Seconds of one optimisation step.
+
+    The difference of runs of 2N and N steps, so the tracing of each run cancels out (after a
+    warm-up run for the first use of the kernels).
+    """
+    from nst_core.engine.optimize import optimize_image
 
     optimize_image(objective, content, 2)
     short = optimize_image(objective, content, steps).seconds

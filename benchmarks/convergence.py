@@ -5,7 +5,7 @@
 Same images (images/tubingen.jpg, images/starry_night.jpg), same loss and weights
 (nst_core's defaults) for every method. The reference is the TF tutorial's recipe written
 out plainly here: Adam (lr 0.02, beta_1 0.99, and the tutorial's epsilon 0.1 scaled to the
-relative losses of nst_core.losses, 2e-11; see nst_core.optimize), 1000 steps from the content
+relative losses of nst_core.engine.losses, 2e-11; see nst_core.engine.optimize), 1000 steps from the content
 image, clipped to [0, 1] after each step. Its best loss is the target; each of our methods
 runs until its loss is at or below the target (or it gives up at ``--max-steps`` or after
 the reference's wall time), and the table gives the wall time it needed. Timing starts
@@ -16,6 +16,7 @@ Every method runs in its own fresh process, one after the other (see benchmarks.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shlex
 import sys
 import time
@@ -49,9 +50,9 @@ METHODS: dict[str, dict] = {
 
 def _setup(size: int):
     """Load the images and VGG19 (not timed: every method has them on disk and cached)."""
-    from nst_core.api import prepare_images
+    from nst_core.engine.vgg import _imagenet_vgg19
     from nst_core.options import StyleOptions
-    from nst_core.vgg import _imagenet_vgg19
+    from nst_core.pipeline import prepare_images
 
     _imagenet_vgg19("imagenet")
     options = StyleOptions(size=size)
@@ -63,8 +64,8 @@ def run_reference(size: int, steps: int) -> dict:
     """The TF tutorial's loop, plainly: Adam on the clipped pixels from the content image."""
     import tensorflow as tf
 
-    from nst_core.api import objective_at_scale
-    from nst_core.vgg import VGGFeatures
+    from nst_core.engine.vgg import VGGFeatures
+    from nst_core.pipeline import objective_at_scale
 
     options, content, styles = _setup(size)
     before = rss_bytes()
@@ -106,11 +107,11 @@ def run_method(size: int, settings: dict, target: float, max_steps: int, max_sec
     """One of our methods until its full-size loss reaches ``target``; times from the start."""
     import tensorflow as tf
 
-    from nst_core.api import objective_at_scale
-    from nst_core.optimize import optimize_image
-    from nst_core.precision import compute_dtype
-    from nst_core.pyramid import optimize_pyramid, pyramid_sizes
-    from nst_core.vgg import VGGFeatures
+    from nst_core.engine.optimize import optimize_image
+    from nst_core.engine.precision import compute_dtype
+    from nst_core.engine.pyramid import optimize_pyramid, pyramid_sizes
+    from nst_core.engine.vgg import VGGFeatures
+    from nst_core.pipeline import objective_at_scale
 
     settings = dict(settings)
     if "scipy" in settings:
@@ -179,9 +180,9 @@ def run_scipy(size: int, history: int, target: float, max_steps: int, max_second
     import tensorflow as tf
     from scipy.optimize import minimize
 
-    from nst_core.api import objective_at_scale
-    from nst_core.optimize import _loss_and_grad_fn
-    from nst_core.vgg import VGGFeatures
+    from nst_core.engine.optimize import _loss_and_grad_fn
+    from nst_core.engine.vgg import VGGFeatures
+    from nst_core.pipeline import objective_at_scale
 
     options, content, styles = _setup(size)
     before = rss_bytes()
@@ -203,10 +204,8 @@ def run_scipy(size: int, history: int, target: float, max_steps: int, max_second
 
     bounds = [(0.0, 1.0)] * content.size
     limits = {"maxcor": history, "maxiter": max_steps, "maxfun": max_steps, "ftol": 0.0, "gtol": 0.0}
-    try:
+    with contextlib.suppress(StopIteration):
         minimize(fun, content.ravel().astype(np.float64), jac=True, method="L-BFGS-B", bounds=bounds, options=limits)
-    except StopIteration:
-        pass
     return {
         "steps": len(losses),
         "seconds": times[-1],

@@ -18,7 +18,7 @@ import numpy as np
 
 import nst_core
 from nst_core.fast import fast_stylize, load_fast_model
-from nst_core.images import load_image
+from nst_core.image.io import load_image
 
 IMAGES = Path(__file__).resolve().parent.parent / "images"
 

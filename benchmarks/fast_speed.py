@@ -19,7 +19,7 @@ from pathlib import Path
 
 from nst_core.errors import ModelError
 from nst_core.fast import DEFAULT_HUB_HANDLE, load_fast_model
-from nst_core.images import load_image
+from nst_core.image.io import load_image
 
 IMAGES = Path(__file__).resolve().parent.parent / "images"
 

@@ -1,4 +1,4 @@
-"""Does the Lite transfer network run at other sizes than 384x384? (It does not: see README.)
+"""Whether the Lite transfer network runs at other sizes than 384x384 (it does not).
 
     python -m benchmarks.lite_resize_check
 
@@ -13,8 +13,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from nst_core.fast import _interpreter, load_fast_model
-from nst_core.images import load_image, save_image
+from nst_core.fast import load_fast_model
+from nst_core.fast.lite import _interpreter
+from nst_core.image.io import load_image, save_image
 
 IMAGES = Path(__file__).resolve().parent.parent / "images"
 

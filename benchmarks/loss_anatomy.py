@@ -9,7 +9,7 @@ weights (no timing, so the load does not matter):
    the content image and after ``--steps`` L-BFGS steps at ``--coarse-size`` px.
 2. Is the coarse result a good start at ``--size`` px? The full-size loss of three starts
    (the photo; the coarse result upsampled; the photo plus the upsampled coarse change, as
-   nst_core.pyramid does) and of each after ``--refine`` full-size L-BFGS steps.
+   nst_core.engine.pyramid does) and of each after ``--refine`` full-size L-BFGS steps.
 """
 
 from __future__ import annotations
@@ -31,12 +31,12 @@ def main(argv: list[str] | None = None) -> int:
 
     import tensorflow as tf
 
-    from nst_core.api import objective_at_scale, prepare_images
-    from nst_core.images import resize
-    from nst_core.losses import style_loss
-    from nst_core.optimize import optimize_image
+    from nst_core.engine.losses import style_loss
+    from nst_core.engine.optimize import optimize_image
+    from nst_core.engine.vgg import VGGFeatures
+    from nst_core.image.io import resize
     from nst_core.options import StyleOptions
-    from nst_core.vgg import VGGFeatures
+    from nst_core.pipeline import objective_at_scale, prepare_images
 
     info = machine()
     options = StyleOptions(size=args.size)
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     starts = {
         "the photo": content,
         f"the {args.coarse_size} px result, upsampled": np.clip(upsample(run.image), 0, 1),
-        "the photo + the upsampled coarse change (nst_core.pyramid)": np.clip(
+        "the photo + the upsampled coarse change (nst_core.engine.pyramid)": np.clip(
             content + upsample(run.image - coarse_content), 0, 1
         ),
     }

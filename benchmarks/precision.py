@@ -2,7 +2,7 @@
 
     python -m benchmarks.precision
 
-"mixed" is whatever nst_core.precision.compute_dtype picks on this machine (bfloat16 on a
+"mixed" is whatever nst_core.engine.precision.compute_dtype picks on this machine (bfloat16 on a
 CPU with AVX512_BF16 or AMX, float16 or bfloat16 on a GPU). Every run is its own fresh
 process, one after the other (see benchmarks.common). Timing: one step to trace, then
 ``--steps`` timed steps at each size. Convergence: ``--convergence-steps`` L-BFGS steps at
@@ -32,11 +32,11 @@ def measure(size: int, precision: str, steps: int, evaluate_in_float32: bool) ->
     """Seconds per step (after the first) of ``steps + 1`` L-BFGS steps, and the losses reached."""
     import tensorflow as tf
 
-    from nst_core.api import objective_at_scale, prepare_images
-    from nst_core.optimize import optimize_image
+    from nst_core.engine.optimize import optimize_image
+    from nst_core.engine.precision import compute_dtype
+    from nst_core.engine.vgg import VGGFeatures
     from nst_core.options import StyleOptions
-    from nst_core.precision import compute_dtype
-    from nst_core.vgg import VGGFeatures
+    from nst_core.pipeline import objective_at_scale, prepare_images
 
     options = StyleOptions(size=size, precision=precision)
     content, styles = prepare_images(str(CONTENT), str(STYLE), options)

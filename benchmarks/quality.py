@@ -52,8 +52,8 @@ def measure(output: np.ndarray, style: Path) -> dict:
 
 
 def reference(pair: str, size: int) -> np.ndarray:
-    """jcjohnson's published output of ``pair`` at longest side ``size`` px."""
-    from nst_core.images import load_image
+    """Jcjohnson's published output of ``pair`` at longest side ``size`` px."""
+    from nst_core.image.io import load_image
 
     return load_image(REFERENCES / f"tubingen_{pair}.png", size)
 
@@ -72,7 +72,7 @@ def run_method(stylizer, pair: str, size: int, steps: int | None, changes: dict)
 
 def picture_sheet(rows: list[list[np.ndarray]], path: Path, height: int = 240, gap: int = 6) -> None:
     """Rows of images, each resized to ``height`` px, on white; written as JPEG."""
-    from nst_core.images import resize, save_image
+    from nst_core.image.io import resize, save_image
 
     strips = []
     for images in rows:
@@ -189,7 +189,7 @@ def main() -> None:
         os.environ["NST_MODELS_DIR"] = str(SHARED / "models")
 
     import nst_core
-    from nst_core.images import load_image
+    from nst_core.image.io import load_image
 
     info = machine()
     stylizer = nst_core.Stylizer()
@@ -210,7 +210,7 @@ def main() -> None:
                 else:
                     image, record = run_method(stylizer, pair, args.size, args.steps, METHODS[method])
                     if saved is not None:
-                        from nst_core.images import save_image
+                        from nst_core.image.io import save_image
 
                         save_image(image, saved.with_suffix(".png"))
                         saved.with_suffix(".json").write_text(json.dumps(record))

@@ -4,7 +4,7 @@
 
 Each size runs in its own fresh process (see benchmarks.common): one step to trace (and
 compile, with XLA), then ``--steps`` timed steps, with XLA off and on. Peak memory is the
-process's ru_maxrss (absolute, and added by the run) next to nst_core.memory's estimate.
+process's ru_maxrss (absolute, and added by the run) next to nst_core.engine.memory's estimate.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from .common import in_fresh_process, machine, machine_note, markdown_table, pea
 
 def measure(size: int, steps: int, jit_compile: bool, precision: str = "float32") -> dict:
     """Seconds per step (after the first) and memory of ``steps`` L-BFGS steps at ``size`` px."""
-    from nst_core.api import objective_at_scale, prepare_images
-    from nst_core.memory import estimate_peak_bytes
-    from nst_core.optimize import optimize_image
+    from nst_core.engine.memory import estimate_peak_bytes
+    from nst_core.engine.optimize import optimize_image
+    from nst_core.engine.precision import compute_dtype
+    from nst_core.engine.vgg import VGGFeatures
     from nst_core.options import StyleOptions
-    from nst_core.precision import compute_dtype
-    from nst_core.vgg import VGGFeatures
+    from nst_core.pipeline import objective_at_scale, prepare_images
 
     from .common import CONTENT, STYLE
 
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         f"`python -m benchmarks.scaling --steps {args.steps} --precision {args.precision}`: L-BFGS (history 20),"
         f" default layers, VGG19 in {data[0]['compute_dtype']};"
         f" {machine_note(info)}"
-        " Peak RSS: ru_maxrss of the run's own process; estimate: nst_core.memory.estimate_peak_bytes."
+        " Peak RSS: ru_maxrss of the run's own process; estimate: nst_core.engine.memory.estimate_peak_bytes."
     )
     print(table + note)
     write_results(args.name, {"args": vars(args), "machine": info, "results": data}, table, note)

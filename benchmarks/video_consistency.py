@@ -26,12 +26,13 @@ import time
 import numpy as np
 import tensorflow as tf
 
-from nst_core import clips, flow, video
-from nst_core.images import load_image
-from nst_core.objective import StyleObjective
+from nst_core.engine.objective import StyleObjective
+from nst_core.engine.vgg import VGGFeatures
+from nst_core.image.io import load_image
 from nst_core.options import StyleOptions
-from nst_core.vgg import VGGFeatures
-from nst_core.video_io import write_video
+from nst_core.video import clips, flow
+from nst_core.video import stylize as video
+from nst_core.video.io import write_video
 
 from .common import CONTENT, STYLE
 
@@ -57,7 +58,7 @@ def _methods() -> dict[str, dict]:
 
 def style_losses(frames: list[np.ndarray], options: StyleOptions) -> float:
     """Mean weighted style loss of ``frames`` against the style image (as the optimiser sees it)."""
-    from nst_core.images import load_image as load
+    from nst_core.image.io import load_image as load
 
     extractor = VGGFeatures(options.content_layers + options.style_layers)
     style = load(STYLE, max(frames[0].shape[:2]))

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from nst_core.fast import fast_stylize, load_fast_model
-from nst_core.images import load_image, resize, save_image
+from nst_core.image.io import load_image, resize, save_image
 
 ROOT = Path(__file__).resolve().parent.parent
 HEIGHT = 240

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 import nst_core
-from nst_core.images import load_image, resize, save_image
+from nst_core.image.io import load_image, resize, save_image
 
 HERE = Path(__file__).resolve().parent
 IMAGES = HERE.parent / "images"

@@ -6,29 +6,40 @@ The one call most users need::
     result = nst_core.stylize("images/tubingen.jpg", "images/starry_night.jpg", size=256)
     result.save("out.png")
 
-Modules, in the order data flows: :mod:`~nst_core.images` (load, resize, save),
-:mod:`~nst_core.vgg` (the feature extractor), :mod:`~nst_core.losses` (Gram, content,
-style, total variation), :mod:`~nst_core.objective` (targets and weighted sum),
-:mod:`~nst_core.color` (colour preservation), :mod:`~nst_core.optimize` (Adam, L-BFGS),
-:mod:`~nst_core.api` (``stylize``), :mod:`~nst_core.cli` (the ``nst`` command).
+Subpackages and modules in the order data flows, bottom to top (each imports only from
+itself and those before it in this list; ``tests/test_layout.py`` checks it):
+:mod:`~nst_core.errors`, :mod:`~nst_core.image` (load, resize, save),
+:mod:`~nst_core.engine` (VGG19 features, losses, objective, optimisers; plain arguments
+only), :mod:`~nst_core.fast` (feed-forward stylisation), :mod:`~nst_core.options` (every
+option, declared once), :mod:`~nst_core.metrics` (how stylised a result is),
+:mod:`~nst_core.pipeline` (options into engine calls, step by step), :mod:`~nst_core.api`
+(``stylize``, ``Stylizer``, ``Result``), :mod:`~nst_core.video` (clips without flicker),
+and the front ends :mod:`~nst_core.cli` (the ``nst`` command) and
+:mod:`~nst_core.notebook` (the ipywidgets apps).
 """
 
 from __future__ import annotations
 
 import importlib
 
-__version__ = "0.1.0"
+from . import _compat
+from .engine.device import quiet_tensorflow_start_up
 
-# Imported on first use (PEP 562), so `nst --help` and `import nst_core` stay fast and the
-# command line can quiet TensorFlow's start-up logging before TensorFlow loads.
+__version__ = "0.2.0"
+
+# Before anything imports TensorFlow: its start-up log is noise to users of the library too.
+quiet_tensorflow_start_up()
+
+# Imported on first use (PEP 562), so `nst --help` and `import nst_core` stay fast and do not
+# load TensorFlow.
 _EXPORTS = {
     "stylize": "api",
     "Stylizer": "api",
     "Result": "api",
     "StyleOptions": "options",
-    "Progress": "optimize",
-    "load_image": "images",
-    "save_image": "images",
+    "Progress": "engine.optimize",
+    "load_image": "image.io",
+    "save_image": "image.io",
     "NSTError": "errors",
     "ImageError": "errors",
     "OptionError": "errors",
@@ -36,6 +47,8 @@ _EXPORTS = {
 }
 
 __all__ = sorted(_EXPORTS)
+
+_compat.install()
 
 
 def __getattr__(name: str):

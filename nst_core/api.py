@@ -2,33 +2,35 @@
 
 It reads the images, builds the VGG19 extractor, computes the style and content targets
 once, optimises the pixels, and applies colour preservation; every step is a function of
-its own module, so this file only wires them in the one direction data flows.
+:mod:`nst_core.pipeline` (which translates the options into engine calls), so this file only
+wires them in the one direction data flows, and keeps a traced step between calls.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import gc
-import io
 import os
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
-import tensorflow as tf
 
-from . import color, memory, pyramid
+from . import pipeline
+from .engine import color, pyramid
+from .engine.objective import StyleObjective
+from .engine.optimize import Callback, PixelOptimizer
 from .errors import OptionError
-from .images import ImageSource, load_image, resize, save_image, to_pil
+from .image.encode import png_bytes
+from .image.io import ImageSource, save_image, to_pil
 from .metrics import QualityReport, quality
-from .objective import StyleObjective
-from .optimize import Callback, PixelOptimizer
 from .options import StyleOptions
-from .vgg import VGGFeatures
+
+# Steps of the pipeline that callers of nst_core 0.1 import from here.
+from .pipeline import objective_at_scale as objective_at_scale
+from .pipeline import prepare_images as prepare_images
 
 
 @dataclass
@@ -71,8 +73,10 @@ class Result:
         return float(np.nanmin(self.history["total"]))
 
     def quality(self, judge_model: Any = None) -> QualityReport:
-        """How stylised the image is: style distance, content distance, the independent
-        style judge and the sliced Wasserstein distance (see :mod:`nst_core.metrics`).
+        """How stylised the image is, by the numbers of :mod:`nst_core.metrics`.
+
+        Style distance, content distance, the independent style judge and the sliced
+        Wasserstein distance.
 
         Takes a few seconds (three VGG19 passes and the judge's network). ``judge_model``
         is a loaded :class:`~nst_core.fast.FastStylizer` to judge with. The paintings are
@@ -96,62 +100,7 @@ class Result:
         return to_pil(self.image)
 
     def _repr_png_(self) -> bytes:
-        buffer = io.BytesIO()
-        self.to_pil().save(buffer, format="PNG")
-        return buffer.getvalue()
-
-
-def _as_list(style: ImageSource | Sequence[ImageSource]) -> list[ImageSource]:
-    if isinstance(style, (list, tuple)):
-        return list(style)
-    return [style]
-
-
-def _initial_image(options: StyleOptions, content: np.ndarray, styles: list[np.ndarray]) -> np.ndarray:
-    """The starting image: the content, uniform noise, the first style, the fast network's
-    result (fast-then-refine), or a given image."""
-    init = options.init
-    if isinstance(init, str) and init == "content":
-        return content
-    if isinstance(init, str) and init == "noise":
-        rng = np.random.default_rng(options.seed)
-        return rng.uniform(0.0, 1.0, size=content.shape).astype(np.float32)
-    if isinstance(init, str) and init == "style":
-        return resize(styles[0], content.shape[:2])
-    if isinstance(init, str) and init == "fast":
-        from .fast import fast_stylize
-
-        return fast_stylize(content, styles, blend_weights=options.style_blend_weights)
-    return resize(load_image(init), content.shape[:2])
-
-
-def _scaled(image: np.ndarray, scale: float) -> tuple[int, int]:
-    """(height, width) of ``image`` scaled by ``scale``, at least 1 px."""
-    return max(1, round(image.shape[0] * scale)), max(1, round(image.shape[1] * scale))
-
-
-def objective_at_scale(
-    options: StyleOptions, extractor: VGGFeatures, content: np.ndarray, styles: list[np.ndarray], size: int
-) -> tuple[StyleObjective, tuple[int, int]]:
-    """The objective with targets computed at longest side ``size`` px, and that scale's (height, width).
-
-    ``content`` and ``styles`` are the images prepared for ``options.size``; they are
-    resized by ``size / options.size`` (a pyramid scale) or used as they are.
-    """
-    scale = size / options.size
-    content = content if scale == 1 else resize(content, _scaled(content, scale))
-    styles = styles if scale == 1 else [resize(s, _scaled(s, scale)) for s in styles]
-    _check_fits(extractor, content, styles)
-    objective = StyleObjective.from_options(extractor, content, styles, options)
-    return objective, content.shape[:2]
-
-
-def _check_fits(
-    extractor: VGGFeatures, content: np.ndarray, styles: list[np.ndarray], content_is: str = "the content image is"
-) -> None:
-    extractor.check_fits(content.shape, content_is, "raise size", " at this size")
-    for style in styles:
-        extractor.check_fits(style.shape, "the style image is", "raise size or style_scale", " at this size")
+        return png_bytes(self.image)
 
 
 def _step_key(options: StyleOptions, content_shape: tuple[int, ...]) -> tuple:
@@ -170,22 +119,6 @@ def _step_key(options: StyleOptions, content_shape: tuple[int, ...]) -> tuple:
         options.pyramid_start_size,
         tuple(sorted(options.optimizer_settings().items())),
     )
-
-
-def prepare_images(
-    content: ImageSource, style: ImageSource | Sequence[ImageSource], options: StyleOptions
-) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Load the content at ``options.size`` and the styles at ``size * style_scale`` pixels."""
-    content_image = load_image(content, options.size)
-    style_size = max(16, round(options.size * options.style_scale))
-    sources = _as_list(style)
-    if not sources:
-        raise OptionError("at least one style image is needed")
-    if options.style_blend_weights is not None and len(options.style_blend_weights) != len(sources):
-        raise OptionError(
-            f"{len(sources)} style images need {len(sources)} blend weights, got {len(options.style_blend_weights)}"
-        )
-    return content_image, [load_image(s, style_size) for s in sources]
 
 
 class Stylizer:
@@ -215,6 +148,16 @@ class Stylizer:
         self._content: np.ndarray | None = None
         self._styles: tuple[list[np.ndarray], tuple[float, ...] | None] | None = None
 
+    @property
+    def traces(self) -> int:
+        """How many times the kept optimisation step has been traced (0 when none is kept).
+
+        1 however many calls reused it: a number above 1 means calls that should have reused
+        the step paid for tracing it again (see :attr:`PixelOptimizer.traces
+        <nst_core.engine.optimize.PixelOptimizer.traces>`).
+        """
+        return 0 if self._optimizer is None else self._optimizer.traces
+
     def clear(self) -> None:
         """Forget the kept step and free its memory."""
         if self._optimizer is not None:
@@ -238,12 +181,8 @@ class Stylizer:
         options = options or StyleOptions()
         if option_values:
             options = options.replace(**option_values)
-        content_image, style_images = prepare_images(content, style, options)
-        # What quality() measures against: the paintings at the result's size, as shared/eval does
-        # (with another style_scale the loaded ones are resampled versions of them).
-        loaded_styles = (
-            list(style_images) if options.style_scale == 1 else [load_image(s, options.size) for s in _as_list(style)]
-        )
+        content_image, style_images = pipeline.prepare_images(content, style, options)
+        loaded_styles = pipeline.reference_styles(style, style_images, options)  # what quality() measures against
         key = _step_key(options, content_image.shape)
         if key == self._key:
             # The same run fitted before, and its state is already allocated (free memory
@@ -251,40 +190,26 @@ class Stylizer:
             lbfgs_history = self._lbfgs_history
         else:
             self.clear()  # before the memory check: the kept state is memory this run may need
-            lbfgs_history = memory.check_memory(options, content_image.shape[:2])
-        if options.seed is not None:
-            tf.random.set_seed(options.seed)
-        init = _initial_image(options, content_image, style_images)
+            lbfgs_history = pipeline.check_memory(options, content_image.shape[:2])
+        pipeline.seed_run(options)
+        init = pipeline.initial_image(options, content_image, style_images)
+        target_content, style_images, init = pipeline.color_targets(options, content_image, style_images, init)
+        finish = pipeline.color_finish(options, content_image)
+        if finish is not None and callback is not None:
+            user_callback = callback
 
-        if options.preserve_colors == "histogram":
-            style_images = [color.match_color_histogram(s, content_image) for s in style_images]
-        target_content = content_image
-        if options.preserve_colors == "luminance":
-            target_content = color.grey_rgb(color.luminance(content_image))
-            style_images = [color.match_luminance(s, content_image) for s in style_images]
-            init = color.grey_rgb(color.luminance(init))
-            if callback is not None:
-                user_callback = callback
-
-                def callback(progress):  # show the colour picture, not the grey one optimised
-                    recolour = functools.partial(color.combine_luminance, content=content_image)
-                    return user_callback(dataclasses.replace(progress, finish=recolour))
+            def callback(progress):  # show the colour picture, not the grey one optimised
+                return user_callback(dataclasses.replace(progress, finish=finish))
 
         settings = {**options.optimizer_settings(), "lbfgs_history": lbfgs_history}
-        sizes = pyramid.pyramid_sizes(options.size, options.pyramid_levels, options.pyramid_start_size)
-        if options.pyramid_levels is not None and len(sizes) < options.pyramid_levels:
-            warnings.warn(
-                f"pyramid_levels={options.pyramid_levels} at size {options.size}: scales under"
-                f" {pyramid.MIN_PYRAMID_SIZE} px are dropped, so {len(sizes)} scale(s) run",
-                stacklevel=2,
-            )
+        sizes = pipeline.scale_sizes(options)
         if len(sizes) == 1:
             optimizer = self._reuse_or_build(key, options, target_content, style_images, settings)
             run = optimizer.run(init, options.steps, callback=callback, callback_every=callback_every)
         else:
-            extractor = VGGFeatures.from_options(options)
+            extractor = pipeline.build_extractor(options)
             run = pyramid.optimize_pyramid(
-                lambda size: objective_at_scale(options, extractor, target_content, style_images, size),
+                lambda size: pipeline.objective_at_scale(options, extractor, target_content, style_images, size),
                 init,
                 sizes,
                 pyramid.pyramid_steps(options.steps, len(sizes)),
@@ -292,11 +217,8 @@ class Stylizer:
                 callback_every=callback_every,
                 **settings,
             )
-        image = run.image
-        if options.preserve_colors == "luminance":
-            image = color.combine_luminance(image, content_image)
         return Result(
-            image=image,
+            image=run.image if finish is None else finish(run.image),
             history=run.history,
             seconds=run.seconds,
             stopped=run.stopped,
@@ -316,8 +238,8 @@ class Stylizer:
     ) -> PixelOptimizer:
         """The kept optimiser with this call's targets and weights, or a new one kept for next time."""
         if key == self._key and self._optimizer is not None:
-            objective = self._optimizer.objective
-            _check_fits(objective.extractor, content, styles)
+            objective = cast(StyleObjective, self._optimizer.objective)  # the kind this class builds
+            pipeline.check_fits(objective.extractor, content, styles)
             objective.set_weights(
                 options.content_weight, options.style_weight, options.tv_weight, options.style_layer_weights
             )
@@ -333,7 +255,8 @@ class Stylizer:
             objective.reseed(options.seed)
         else:
             self.clear()
-            objective, _ = objective_at_scale(options, VGGFeatures.from_options(options), content, styles, options.size)
+            extractor = pipeline.build_extractor(options)
+            objective, _ = pipeline.objective_at_scale(options, extractor, content, styles, options.size)
             self._optimizer = PixelOptimizer(objective, content.shape, **settings)
             self._key, self._lbfgs_history = key, settings["lbfgs_history"]
         self._styles, self._content = (list(styles), options.style_blend_weights), content
@@ -367,8 +290,10 @@ def stylize(
         options: a :class:`StyleOptions`; keyword arguments override its fields, e.g.
             ``stylize("photo.jpg", "painting.jpg", size=256, style_weight=30)``.
         callback: called every ``callback_every`` steps with a
-            :class:`~nst_core.optimize.Progress` (step, loss parts, current image);
+            :class:`~nst_core.engine.optimize.Progress` (step, loss parts, current image);
             return False from it to stop early.
+        callback_every: steps between calls of ``callback``.
+        **option_values: :class:`StyleOptions` fields, overriding those of ``options``.
 
     Returns:
         a :class:`Result` with the image, the loss history and the time taken.

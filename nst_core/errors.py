@@ -22,3 +22,14 @@ class OptionError(NSTError, ValueError):
 
 class ModelError(NSTError):
     """A pretrained model (VGG19 weights, a stylisation network) could not be loaded."""
+
+
+def one_line(err: BaseException | str, limit: int = 200) -> str:
+    """The first line of an error's text, at most ``limit`` characters (its type if it has none).
+
+    Errors of other libraries (ffmpeg, TensorFlow, Keras) span many lines; a message for the
+    user quotes only the first.
+    """
+    text = str(err).strip()
+    first = text.splitlines()[0] if text else type(err).__name__
+    return first[:limit]

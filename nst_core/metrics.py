@@ -30,11 +30,12 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import tensorflow as tf
 
+from .engine.choices import DEFAULT_CONTENT_LAYERS, DEFAULT_STYLE_LAYERS
+from .engine.losses import gram_matrix, random_directions, relative_squared_error, sliced_wasserstein_loss
+from .engine.objective import blended_style_grams, style_feature_samples
+from .engine.vgg import VGGFeatures
 from .errors import OptionError
-from .images import ImageSource, load_image, resize
-from .losses import gram_matrix, random_directions, relative_squared_error, sliced_wasserstein_loss
-from .objective import blended_style_grams, style_feature_samples
-from .vgg import DEFAULT_CONTENT_LAYERS, DEFAULT_STYLE_LAYERS, VGGFeatures
+from .image.io import ImageSource, image_list, load_image, resize
 
 #: Directions per layer and seed of :func:`sliced_wasserstein_distance`.
 SLICED_DIRECTIONS = 64
@@ -63,7 +64,7 @@ def _output_and_styles(
 ) -> tuple[dict[str, tf.Tensor], list[np.ndarray]]:
     """The output's features, and the paintings at the output's size (checked to fit VGG19)."""
     output = load_image(output)
-    styles = _styles_at(output, _as_list(style))
+    styles = _styles_at(output, image_list(style))
     for painting in styles:
         _check_fits(painting, "the painting at the result's size is")
     return _features(output), styles
@@ -77,16 +78,12 @@ def _styles_at(output: np.ndarray, styles: Sequence[ImageSource]) -> list[np.nda
     return [load_image(s, _longest_side(output)) for s in styles]
 
 
-def _as_list(style: ImageSource | Sequence[ImageSource]) -> list[ImageSource]:
-    return list(style) if isinstance(style, (list, tuple)) else [style]
-
-
 def style_distance(
     output: ImageSource, style: ImageSource | Sequence[ImageSource], blend_weights: Sequence[float] | None = None
 ) -> float:
     """Mean over VGG19's five style layers of ``mean((G_out - G_style)^2) / mean(G_style^2)``.
 
-    ``G`` is the Gram matrix divided by the number of positions (:func:`~nst_core.losses.gram_matrix`);
+    ``G`` is the Gram matrix divided by the number of positions (:func:`~nst_core.engine.losses.gram_matrix`);
     several styles are compared with their blended Gram matrices. Dimensionless: 0 means the
     style's statistics exactly; jcjohnson/neural-style's published results measure 0.07-0.10.
     """
@@ -113,7 +110,7 @@ def sliced_wasserstein_distance(
 ) -> float:
     """Relative sliced Wasserstein distance of the feature distributions, mean over the style layers.
 
-    As :func:`~nst_core.losses.sliced_wasserstein_loss`, on :data:`SLICED_DIRECTIONS` fixed
+    As :func:`~nst_core.engine.losses.sliced_wasserstein_loss`, on :data:`SLICED_DIRECTIONS` fixed
     random directions per layer (seed :data:`SLICED_SEED`), so the same images always give
     the same number. Dimensionless; 0 for identical distributions.
     """
@@ -148,7 +145,7 @@ def style_judge(
     from .fast import load_fast_model, normalise_blend_weights
 
     output = load_image(output)
-    styles = _styles_at(output, _as_list(style))
+    styles = _styles_at(output, image_list(style))
     if not styles:
         raise OptionError("at least one style image is needed")
     weights = normalise_blend_weights(blend_weights, len(styles))

@@ -5,7 +5,7 @@ import pytest
 
 import nst_core
 from nst_core import metrics
-from nst_core.images import load_image, resize
+from nst_core.image.io import load_image, resize
 
 from .helpers import CONTENT, STYLE, STYLE_2
 
@@ -17,6 +17,7 @@ def images():
     return load_image(CONTENT, SIZE), load_image(STYLE, SIZE)
 
 
+@pytest.mark.vgg19
 def test_an_image_is_at_distance_zero_from_itself(images):
     content, style = images
     assert metrics.style_distance(style, style) == pytest.approx(0.0, abs=1e-6)
@@ -24,6 +25,7 @@ def test_an_image_is_at_distance_zero_from_itself(images):
     assert metrics.sliced_wasserstein_distance(style, style) == pytest.approx(0.0, abs=1e-6)
 
 
+@pytest.mark.vgg19
 def test_the_photo_is_far_from_the_style_and_a_mix_is_between(images):
     content, style = images
     mixed = 0.5 * content + 0.5 * resize(style, content.shape[:2])
@@ -32,6 +34,7 @@ def test_the_photo_is_far_from_the_style_and_a_mix_is_between(images):
     assert metrics.sliced_wasserstein_distance(content, style) > metrics.sliced_wasserstein_distance(mixed, style)
 
 
+@pytest.mark.fast_models
 def test_the_judge_gives_1_for_the_photo_and_0_for_the_style(images):
     content, style = images
     assert metrics.style_judge(content, content, style) == pytest.approx(1.0)
@@ -40,6 +43,8 @@ def test_the_judge_gives_1_for_the_photo_and_0_for_the_style(images):
     assert metrics.style_judge(squeezed, content, style) < 0.3
 
 
+@pytest.mark.fast_models
+@pytest.mark.vgg19
 def test_several_styles_are_measured_against_their_blend(images):
     content, style = images
     scream = load_image(STYLE_2, SIZE)
@@ -50,6 +55,8 @@ def test_several_styles_are_measured_against_their_blend(images):
     assert metrics.style_judge(content, content, [style, scream], [1, 0]) == pytest.approx(1.0)
 
 
+@pytest.mark.fast_models
+@pytest.mark.vgg19
 def test_result_quality_reports_every_number():
     result = nst_core.stylize(CONTENT, STYLE, size=64, steps=5)
     report = result.quality()
@@ -61,6 +68,8 @@ def test_result_quality_reports_every_number():
     assert report.content_distance == pytest.approx(metrics.content_distance(result.image, CONTENT), rel=1e-5)
 
 
+@pytest.mark.fast_models
+@pytest.mark.vgg19
 def test_bad_inputs_are_one_line_errors(images):
     content, style = images
     # a 16 px result: the painting at its size is too small for VGG19's five blocks

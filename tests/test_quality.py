@@ -1,4 +1,4 @@
-"""The default picture is strongly stylised, for every painting (the regression of issue 13).
+"""The default picture is strongly stylised, for every painting (it was once almost the photo for some paintings).
 
 Measured by the independent judge of :mod:`nst_core.metrics` (Magenta's style-prediction
 network, which no loss of the package uses): 1 means no style was transferred, 0 the style's
@@ -13,6 +13,7 @@ from nst_core import metrics
 
 from .helpers import CONTENT, STYLE, STYLE_2, STYLE_3
 
+pytestmark = [pytest.mark.vgg19, pytest.mark.fast_models]  # the judge is Magenta's network
 SIZE, STEPS = 96, 60
 
 

@@ -1,0 +1,106 @@
+"""What every ``nst`` command shares: one-line usage errors, exit statuses, warnings as lines."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import signal
+import sys
+import threading
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+
+from ..engine.device import quiet_tensorflow_start_up
+from ..errors import NSTError
+
+#: Other commands: ``nst NAME ...`` runs ``main(argv)`` of the named module.
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "fast": (".fast", "real-time stylisation with a feed-forward network (nst fast --help)"),
+    "video": (".video", "stylise a video without flicker (nst video --help)"),
+}
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+#: Signals that stop a run as Ctrl-C does: a kill, a closed terminal or SSH session.
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[list[int]]:
+    """Within the block, Ctrl-C, SIGTERM and SIGHUP are held; yields the signals that came.
+
+    Around the final save: an interrupt that lands there would throw away a finished run,
+    so the save completes and the caller reports the interrupt after it.
+    """
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+
+    def hold(signum: int, frame: object) -> None:
+        received.append(signum)
+
+    previous = {number: signal.signal(number, hold) for number in (signal.SIGINT, *STOP_SIGNALS)}
+    try:
+        yield received
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def load_tensorflow() -> None:
+    """Import TensorFlow for a run, with Ctrl-C held until the import is done, then honoured.
+
+    An interrupt that lands inside TensorFlow's import (seconds, in native code) can be lost
+    or leave it half-imported; held, it stops the command cleanly right after the import.
+    """
+    with interrupts_held() as held:
+        import tensorflow  # noqa: F401
+    if held:
+        raise KeyboardInterrupt
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr, as every other error here."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        """Print the usage error as one line and exit with status 2."""
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _show_warning(prog: str, message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning (such as the memory fallback) as one line in the style of the errors."""
+    from tqdm.auto import tqdm
+
+    tqdm.write(f"{prog}: warning: {message}", file=sys.stderr)  # above a progress bar, not on its line
+
+
+def run_command(
+    build: Callable[[], argparse.ArgumentParser],
+    run_args: Callable[[argparse.Namespace], int],
+    argv: Sequence[str],
+    prog: str = "nst",
+) -> int:
+    """Parse ``argv`` and run; user errors become one line on stderr and an exit status.
+
+    Shared by ``nst`` and its subcommands: NSTError -> exit 2, Ctrl-C outside a run
+    (loading TensorFlow, models) -> exit 130 with nothing written, ``--help`` -> 0.
+    TensorFlow is imported only by the run, without its start-up log, so ``--help`` and
+    usage errors answer at once.
+    """
+    try:
+        try:
+            args = build().parse_args(argv)
+        except SystemExit as done:  # --help, or a usage error already printed
+            return int(done.code or 0)
+        quiet_tensorflow_start_up(always=True)
+        with warnings.catch_warnings():
+            warnings.showwarning = functools.partial(_show_warning, prog)
+            return run_args(args)
+    except NSTError as err:
+        print(f"{prog}: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted; nothing written", file=sys.stderr)
+        return EXIT_INTERRUPTED

@@ -1,0 +1,103 @@
+"""``nst video``: stylise a clip without flicker from the shell.
+
+    nst video INPUT STYLE [STYLE ...] -o OUT.mp4 [options]
+
+INPUT is an MP4 (or anything ffmpeg reads), an animated GIF, or a folder of frame images.
+Finished frames go to a work folder as they are done, so rerunning an interrupted command
+resumes at the next unfinished frame; the video itself is written, atomically, at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..options import SUBCOMMAND_STYLE_OPTIONS, StyleOptions, VideoOptions, option_fields
+from .command import EXIT_INTERRUPTED, Parser, load_tensorflow, run_command
+from .flags import add_option_flags, option_values
+
+#: The StyleOptions ``nst video`` takes, with its own defaults (smaller and fewer steps per frame).
+STYLE_OPTIONS = SUBCOMMAND_STYLE_OPTIONS["video"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``nst video``: the clip, then flags of VideoOptions and some StyleOptions."""
+    parser = Parser(
+        prog="nst video",
+        description="Stylise every frame of a clip, each started from the previous result warped by the"
+        " optical flow and held to it by a temporal loss (Ruder, Dosovitskiy and Brox 2016).",
+        epilog="example:\n  nst video clip.mp4 images/starry_night.jpg -o out.mp4 --size 256 --steps 50",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("input", help="video file (.mp4, .gif, ...) or a folder of frame images")
+    parser.add_argument("styles", nargs="+", metavar="style", help="one or more style images")
+    parser.add_argument("-o", "--output", default="out.mp4", help="result, .mp4 or .gif (default: out.mp4)")
+    parser.add_argument("--no-audio", action="store_true", help="do not copy the sound track into the MP4")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    style_fields = [(field, spec) for field, spec in option_fields() if field.name in STYLE_OPTIONS]
+    add_option_flags(parser, option_fields(VideoOptions) + style_fields, STYLE_OPTIONS)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Stylise the clip as parsed arguments ask; returns the exit status."""
+    options = StyleOptions(**option_values(args, StyleOptions))
+    video = VideoOptions(**option_values(args, VideoOptions))
+
+    from tqdm.auto import tqdm
+
+    from ..image.io import load_image
+    from ..video.io import check_video_output, probe_video, read_video, write_video
+
+    load_tensorflow()
+    from ..video.stylize import stylize_video
+
+    output = check_video_output(args.output)
+    for style in args.styles:  # a bad style fails now, not after reading the whole clip
+        load_image(style)
+    info = probe_video(args.input, video.fps)
+    frames, fps = read_video(args.input, options.size, video.start, video.end, video.fps)
+    if video.work_dir is not None:
+        work_dir, keep = Path(video.work_dir), True
+    else:
+        work_dir, keep = output.with_name(f".{output.name}.frames"), False
+
+    bar = tqdm(total=len(frames), unit="frame", disable=args.quiet, dynamic_ncols=True, file=sys.stderr)
+    try:
+        result = stylize_video(
+            frames,
+            args.styles,
+            options,
+            **{**video.stylize_settings(), "work_dir": work_dir},
+            on_frame=lambda index, image: bar.update(1),
+        )
+    except KeyboardInterrupt:
+        bar.close()
+        print(f"nst video: interrupted; finished frames are in {work_dir}, rerun to resume", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    bar.close()
+    whole_clip = video.start == 0 and video.end is None
+    audio = args.input if info.has_audio and whole_clip and not args.no_audio else None
+    path = write_video(result.frames, output, fps, audio_from=audio)
+    if not keep:
+        shutil.rmtree(work_dir, ignore_errors=True)
+    height, width = result.frames[0].shape[:2]
+    print(
+        f"nst video: saved {path} ({len(result.frames)} frames, {width}x{height} px, {fps:g} fps"
+        f"{', with sound' if audio else ''}; {result.resumed} resumed, {result.seconds:.1f} s)",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``nst video``; returns the exit status (errors as one line, exit 2)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    return run_command(build_parser, run, argv, prog="nst video")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""The engine's named choices and layer names, importable without TensorFlow.
+
+The option spec (:mod:`nst_core.options`) and the command line's ``--help`` read them, so
+they live apart from the modules that build on TensorFlow; those modules import them from
+here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..errors import OptionError
+
+#: Style losses of :class:`~nst_core.engine.objective.StyleObjective`: Gram matrices (Gatys
+#: et al. 2016) and the sliced Wasserstein distance (Heitz et al. 2021).
+STYLE_LOSSES = ("gram", "sliced")
+#: Optimisers of :func:`~nst_core.engine.optimize.optimize_image`.
+OPTIMIZERS = ("lbfgs", "adam")
+#: L-BFGS memory: pairs of (step, gradient change) kept, each 2 x image size floats.
+DEFAULT_LBFGS_HISTORY = 20
+#: VGG19 pooling: the trained network's max, or Gatys et al.'s smoother average.
+POOLING = ("max", "avg")
+#: Content layer of Gatys et al. 2016 and jcjohnson/neural-style (relu4_2; Keras' conv
+#: layers include their ReLU, so ``block4_conv2`` is relu4_2).
+DEFAULT_CONTENT_LAYERS: tuple[str, ...] = ("block4_conv2",)
+#: Style layers of Gatys et al. 2016 and jcjohnson/neural-style (relu1_1 ... relu5_1).
+DEFAULT_STYLE_LAYERS: tuple[str, ...] = (
+    "block1_conv1",
+    "block2_conv1",
+    "block3_conv1",
+    "block4_conv1",
+    "block5_conv1",
+)
+#: Every layer of the VGG19 trunk, in order.
+VGG19_LAYERS: tuple[str, ...] = tuple(
+    f"block{block}_{kind}{index}"
+    for block, convs in ((1, 2), (2, 2), (3, 4), (4, 4), (5, 4))
+    for kind, index in [("conv", i) for i in range(1, convs + 1)] + [("pool", "")]
+)
+#: Below this longest side VGG19's deepest default layers have almost no extent.
+MIN_PYRAMID_SIZE = 64
+#: Scales of the default run (``pyramid_levels=None``): a half-size start settles large strokes,
+#: which the independent judge of :mod:`nst_core.metrics` rates as more stylised, at a lower
+#: cost (see ``benchmarks/results/quality_512.md``).
+DEFAULT_PYRAMID_LEVELS = 2
+
+
+def check_layers(names: Sequence[str]) -> tuple[str, ...]:
+    """Return ``names`` as a tuple, raising :class:`OptionError` for an unknown layer."""
+    names = tuple(names)
+    for name in names:
+        if name not in VGG19_LAYERS:
+            raise OptionError(
+                f"unknown VGG19 layer {name!r}; choose from {', '.join(n for n in VGG19_LAYERS if 'conv' in n)}"
+            )
+    return names

@@ -1,0 +1,159 @@
+"""The loss terms of neural style transfer, as pure TensorFlow functions.
+
+One normalisation, here and nowhere else: the content and style terms are **relative**,
+each divided by the size of its own target, so that a weight means the same thing for
+every photo, every painting and every image size:
+
+* content: ``mean((F - F_c)^2) / mean(F_c^2)``, the squared feature error relative to the
+  photo's features (0: the photo's features exactly; about 1: as far from them as they
+  are from zero);
+* style, ``"gram"``: ``mean((G - G_s)^2) / mean(G_s^2)``, with Gram matrices divided by the
+  number of positions (averages of feature products, so independent of the image size).
+  Dividing by the style's own Gram magnitude is what makes one style weight fit every
+  painting: The Scream's squared Gram magnitude is 7x smaller than The Starry Night's at
+  512 px (its features are weaker), so an unnormalised weight right for one is far too weak
+  for the other;
+* style, ``"sliced"``: the sliced Wasserstein distance (Heitz et al. 2021) between the
+  feature distributions, relative to the variance of the style's projected features (their
+  spread: ReLU features have large means, which a mean square would count too);
+* total variation: mean absolute difference between neighbouring pixels, in [0, 1] units.
+
+These relative terms are the "style distance" and "content distance" of
+:mod:`nst_core.metrics` (which evaluates them at fixed layers and pooling). Features have
+shape (batch, height, width, channels).
+"""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+
+def gram_matrix(features: tf.Tensor) -> tf.Tensor:
+    """Channel co-activation averages, shape (batch, channels, channels).
+
+    ``G[b, i, j] = mean over positions p of F[b, p, i] * F[b, p, j]`` (Gatys et al. 2016,
+    divided by the number of positions so it does not grow with the image size).
+    Always computed in float32: from 16-bit features a block4 Gram (~1e6) would overflow float16.
+    """
+    features = tf.cast(features, tf.float32)
+    shape = tf.shape(features)
+    positions = tf.cast(shape[1] * shape[2], features.dtype)
+    gram = tf.linalg.einsum("bhwi,bhwj->bij", features, features)
+    return gram / positions
+
+
+def relative_squared_error(values: tf.Tensor, target: tf.Tensor) -> tf.Tensor:
+    """``mean((values - target)^2) / mean(target^2)``: 0 at the target, 1 at zero.
+
+    The one normalisation of every term (see the module docstring); a target of zeros
+    (an all-black image's features) counts as magnitude 1e-12, not a division by zero.
+    """
+    values, target = tf.cast(values, tf.float32), tf.cast(target, tf.float32)
+    return tf.reduce_mean(tf.square(values - target)) / tf.maximum(tf.reduce_mean(tf.square(target)), 1e-12)
+
+
+def content_loss(features: tf.Tensor, target: tf.Tensor) -> tf.Tensor:
+    """Squared feature error relative to the content target's features (dimensionless)."""
+    return relative_squared_error(features, target)
+
+
+def gram_loss(features: tf.Tensor, target_gram: tf.Tensor) -> tf.Tensor:
+    """Squared Gram-matrix error relative to the style's own Gram matrix (Gatys et al. 2016)."""
+    return relative_squared_error(gram_matrix(features), target_gram)
+
+
+def random_directions(generator: tf.random.Generator, channels: int, count: int | None = None) -> tf.Tensor:
+    """``count`` (default ``channels``) random unit vectors in feature space, shape (channels, count).
+
+    Directions uniform on the sphere (normalised Gaussian draws), as Heitz et al. 2021 use,
+    one per channel by default.
+    """
+    draws = generator.normal([channels, channels if count is None else count])
+    return draws / tf.norm(draws, axis=0, keepdims=True)
+
+
+def sorted_projections(features: tf.Tensor, directions: tf.Tensor) -> tf.Tensor:
+    """Features (1, height, width, C) projected on ``directions`` (C, D), sorted: shape (D, positions)."""
+    features = tf.cast(features, tf.float32)
+    flat = tf.reshape(features, [-1, tf.shape(features)[-1]])
+    return tf.sort(tf.transpose(flat @ directions), axis=-1)
+
+
+def weighted_quantiles(values: tf.Tensor, weights: tf.Tensor, count: tf.Tensor) -> tf.Tensor:
+    """The ``count`` evenly spaced quantiles of each row of ``values`` (D, M), weighted by ``weights`` (M,).
+
+    Row ``d`` is a sample of M values whose probabilities are ``weights`` (summing to 1);
+    the result (D, count) is its quantile function at levels ``(k + 0.5) / count``, linearly
+    interpolated between samples. Equal weights and ``count == M`` give the sorted rows
+    exactly. With the samples of several style images weighted by their blend weights
+    divided by their sizes, this is the quantile function of their mixture, which is what a
+    blend of Gram matrices matches too (a mixture's Gram matrix is the weighted mean of
+    the Grams).
+    """
+    order = tf.argsort(values, axis=-1)
+    ordered = tf.gather(values, order, batch_dims=1)
+    # Levels in float64: a float32 running sum over ~2e5 positions drifts by ~1e-3, hundreds of samples.
+    mass = tf.cast(tf.gather(weights, order), tf.float64)
+    levels_of_samples = tf.cumsum(mass, axis=-1) - 0.5 * mass  # each sample at the middle of its mass
+    levels = (tf.cast(tf.range(count), tf.float64) + 0.5) / tf.cast(count, tf.float64)
+    levels = tf.broadcast_to(levels, [tf.shape(values)[0], count])
+    upper = tf.searchsorted(levels_of_samples, levels, side="right")
+    last = tf.shape(values)[1] - 1
+    upper_index = tf.minimum(upper, last)
+    lower_index = tf.maximum(upper - 1, 0)
+    lower_level = tf.gather(levels_of_samples, lower_index, batch_dims=1)
+    upper_level = tf.gather(levels_of_samples, upper_index, batch_dims=1)
+    span = upper_level - lower_level
+    fraction = tf.where(span > 0, (levels - lower_level) / tf.where(span > 0, span, 1.0), 0.0)
+    fraction = tf.cast(tf.clip_by_value(fraction, 0.0, 1.0), values.dtype)
+    low = tf.gather(ordered, lower_index, batch_dims=1)
+    high = tf.gather(ordered, upper_index, batch_dims=1)
+    return low + fraction * (high - low)
+
+
+def sliced_wasserstein_loss(
+    features: tf.Tensor, style_features: tf.Tensor, style_weights: tf.Tensor, directions: tf.Tensor
+) -> tf.Tensor:
+    """Sliced Wasserstein distance between two feature distributions, relative to the style's.
+
+    Heitz, Vanhoey, Chambon and Belcour 2021, "A Sliced Wasserstein Loss for Neural Texture
+    Synthesis": both sets of feature vectors are projected on random ``directions``
+    (C, D); in one dimension optimal transport pairs sorted values, so the squared
+    Wasserstein-2 distance of each projection is the mean squared difference of the sorted
+    projections. Unlike a Gram matrix, which keeps second moments only, this matches the
+    whole distribution (means, spread, sparsity), at the cost of a sort per layer.
+
+    Args:
+        features: the image's features, (1, height, width, C).
+        style_features: the style's feature vectors, (M, C), any M (several style images
+            concatenated).
+        style_weights: probability of each style feature vector, (M,), summing to 1.
+        directions: unit vectors (C, D), for example from :func:`random_directions`.
+
+    Returns:
+        ``mean((sort(F d) - Q(F_s d))^2) / var(Q(F_s d))``, where ``Q`` gives as many
+        quantiles of the style's projections as the image has positions and the variance is
+        taken along each direction and averaged. 0 for identical distributions, whatever the
+        order of the positions.
+    """
+    projected = sorted_projections(features, directions)
+    style_projected = tf.transpose(tf.cast(style_features, tf.float32) @ directions)
+    target = tf.stop_gradient(weighted_quantiles(style_projected, style_weights, tf.shape(projected)[1]))
+    spread = tf.reduce_mean(tf.square(target - tf.reduce_mean(target, axis=-1, keepdims=True)))
+    # A layer with one position (block5 of a tiny image) has no spread: fall back on a sliver of
+    # the mean square, so the term stays finite (it gave 1e16 at 24 px).
+    spread = tf.maximum(spread, 1e-3 * tf.reduce_mean(tf.square(target)) + 1e-12)
+    return tf.reduce_mean(tf.square(projected - target)) / spread
+
+
+def total_variation_loss(images: tf.Tensor) -> tf.Tensor:
+    """Mean absolute difference between horizontally and vertically adjacent pixels.
+
+    Anisotropic L1 total variation (Rudin, Osher and Fatemi 1992), averaged rather than
+    summed so the weight does not depend on the image size. Penalises high-frequency
+    noise, which VGG gradients otherwise leave in the result.
+    """
+    images = tf.convert_to_tensor(images, dtype=tf.float32)
+    down = tf.reduce_mean(tf.abs(images[:, 1:, :, :] - images[:, :-1, :, :]))
+    right = tf.reduce_mean(tf.abs(images[:, :, 1:, :] - images[:, :, :-1, :]))
+    return down + right

@@ -1,0 +1,30 @@
+"""Every option, declared once: type, default, help, validation, flag and notebook control.
+
+The Python API, the command line and the notebook widgets all fill a :class:`StyleOptions`
+(and, for clips and the fast network, a :class:`VideoOptions` or :class:`FastOptions`). The
+``nst`` commands' flags and the notebook's controls are generated from each field's
+:class:`OptionSpec` (:mod:`~nst_core.options.spec`), so an option is added, defaulted,
+documented and validated in exactly one place: its field.
+"""
+
+from .commands import SUBCOMMAND_STYLE_OPTIONS
+from .fast import FastOptions
+from .spec import Control, OptionSpec, option, option_fields
+from .style import INIT_CHOICES, StyleOptions
+from .video import DEFAULT_FAST_BLEND, DEFAULT_TEMPORAL_WEIGHT, MODES, VIDEO_PRESERVE_COLORS, VideoOptions
+
+__all__ = [
+    "DEFAULT_FAST_BLEND",
+    "DEFAULT_TEMPORAL_WEIGHT",
+    "INIT_CHOICES",
+    "MODES",
+    "SUBCOMMAND_STYLE_OPTIONS",
+    "VIDEO_PRESERVE_COLORS",
+    "Control",
+    "FastOptions",
+    "OptionSpec",
+    "StyleOptions",
+    "VideoOptions",
+    "option",
+    "option_fields",
+]

@@ -1,0 +1,108 @@
+"""The option spec: how each option meets users (help, flag, notebook control), and checks of values.
+
+Every option set (:class:`~nst_core.options.StyleOptions`, :class:`~nst_core.options.VideoOptions`,
+:class:`~nst_core.options.FastOptions`) is a frozen dataclass whose fields carry an
+:class:`OptionSpec` in their metadata; the command line's parsers (:mod:`nst_core.cli.flags`)
+and the notebook's controls (:mod:`nst_core.notebook.controls`) are generated from
+:func:`option_fields`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import OptionError
+
+
+@dataclass(frozen=True)
+class Control:
+    """The notebook control of an option: a slider for numbers, a menu for choices.
+
+    Attributes:
+        label: the control's description, short enough for the widget (about 15 characters).
+        low, high, step: slider range and step (in the option's units); unused for a menu.
+        log: a logarithmic slider (``low`` and ``high`` then span decades; ``step`` is in
+            decades), for weights whose useful values span several orders of magnitude.
+    """
+
+    label: str
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    log: bool = False
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """How users meet one option: its help, command-line flag and notebook control.
+
+    Attributes:
+        help: one sentence for ``--help``, the docs and the control's tooltip.
+        group: the ``--help`` section it is listed under.
+        short: a one-letter flag (``"-s"``), if any.
+        metavar: how ``--help`` shows its value.
+        aliases: older spellings of the flag that keep working (``"--pyramid"``).
+        choices: the values it takes, when it is one of a few names.
+        control: its notebook control, or None when the notebook does not show it.
+    """
+
+    help: str
+    group: str
+    short: str | None = None
+    metavar: str | None = None
+    aliases: tuple[str, ...] = ()
+    choices: tuple[Any, ...] | None = None
+    control: Control | None = None
+
+    @staticmethod
+    def flag(name: str) -> str:
+        """The command-line flag of the field ``name``: its name with dashes (``--style-weight``)."""
+        return "--" + name.replace("_", "-")
+
+
+def option(default: Any, help: str, group: str, **spec: Any) -> Any:
+    """A dataclass field with its :class:`OptionSpec` in the field's metadata."""
+    return dataclasses.field(default=default, metadata={"spec": OptionSpec(help=help, group=group, **spec)})
+
+
+def option_fields(options_class: type | None = None) -> list[tuple[dataclasses.Field, OptionSpec]]:
+    """Every field of ``options_class`` (default :class:`StyleOptions`) with its :class:`OptionSpec`.
+
+    In declaration order. The command line's parsers and the notebook's controls are
+    generated from this list, so an option added to :class:`StyleOptions` (or
+    :class:`VideoOptions`, :class:`FastOptions`) reaches every front end.
+    """
+    if options_class is None:
+        from .style import StyleOptions  # here, since StyleOptions is built on this module
+
+        options_class = StyleOptions
+    fields = dataclasses.fields(options_class)
+    return [(field, field.metadata["spec"]) for field in fields]
+
+
+def whole(options: Any, name: str, minimum: int) -> None:
+    """Check that the field ``name`` of ``options`` is a whole number >= ``minimum``; store it as int."""
+    value = getattr(options, name)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not float(value).is_integer()
+        or value < minimum
+    ):
+        raise OptionError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+    object.__setattr__(options, name, int(float(value)))
+
+
+def number(options: Any, name: str, minimum: float, strict: bool = False) -> None:
+    """Check that the field ``name`` of ``options`` is a finite number >= (or >) ``minimum``; store a float."""
+    value = getattr(options, name)
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+    ok = ok and (value > minimum if strict else value >= minimum)
+    if not ok:
+        relation = ">" if strict else ">="
+        raise OptionError(f"{name} must be a number {relation} {minimum:g}, got {value!r}")
+    object.__setattr__(options, name, float(value))

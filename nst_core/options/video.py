@@ -1,0 +1,111 @@
+"""The options of a clip beyond those of each frame: :class:`VideoOptions`."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from ..engine.color import PRESERVE_COLORS
+from ..errors import OptionError
+from .spec import Control, number, option, whole
+
+#: How ``stylize_video`` paints each frame: optimisation (Gatys) or the fast network.
+MODES = ("optimize", "fast")
+#: Weight of the temporal loss, a mean squared difference in [0, 1] pixel units (about 1e-3
+#: between a frame and its warped predecessor), against the relative content and style terms
+#: of :mod:`nst_core.engine.losses` (about 1 together at the defaults): with it the warp error is
+#: 59-78% below warm start alone (``benchmarks/results/video_consistency.md``).
+DEFAULT_TEMPORAL_WEIGHT = 500.0
+#: Fast mode: share of the warped previous stylised frame mixed into reliable pixels.
+DEFAULT_FAST_BLEND = 0.5
+#: Colour preservation a clip takes (luminance transfer is per frame and flickers).
+VIDEO_PRESERVE_COLORS = tuple(choice for choice in PRESERVE_COLORS if choice != "luminance")
+
+
+@dataclass(frozen=True)
+class VideoOptions:
+    """What ``nst video`` and :func:`~nst_core.video.stylize.stylize_video` add to StyleOptions.
+
+    Attributes:
+        first_steps: optimisation steps of the first frame, which starts from scratch
+            (default 2 x ``steps``).
+        temporal_weight: weight of the temporal loss (Ruder et al. 2016); 0 turns it off.
+        start, end: the frames stylised, ``start`` to ``end - 1`` (0-based; ``end`` None: to
+            the last).
+        fps: frame rate written, in frames per second (default: the source's).
+        mode: ``"optimize"`` (Gatys per frame) or ``"fast"`` (the feed-forward network).
+        fast_blend: fast mode: share of the warped previous frame kept in reliable pixels, in [0, 1).
+        fast_model: fast mode: the network's location, as :func:`~nst_core.fast.load_fast_model`.
+        fast_refine_steps: fast mode: optimisation steps with the temporal loss on each
+            network output (0: none).
+        work_dir: folder that keeps finished frames, so a rerun resumes.
+    """
+
+    first_steps: int | None = option(
+        None, "optimisation steps of the first frame, which starts from scratch (default: 2 x steps)", "video"
+    )
+    temporal_weight: float = option(
+        DEFAULT_TEMPORAL_WEIGHT,
+        "weight of the temporal loss, which holds each frame to the previous one; 0 turns it off",
+        "video",
+        control=Control("temporal weight", 1, 10000, 0.1, log=True),
+    )
+    start: int = option(0, "first frame to stylise, 0-based", "video")
+    end: int | None = option(None, "stop before this frame (default: the last frame)", "video")
+    fps: float | None = option(None, "frame rate to write (default: the source's; 24 for a folder of frames)", "video")
+    mode: str = option(
+        "optimize",
+        "optimize (Gatys et al., each frame optimised) or fast (the feed-forward network)",
+        "video",
+        choices=MODES,
+        control=Control("mode"),
+    )
+    fast_blend: float = option(
+        DEFAULT_FAST_BLEND,
+        "fast mode: share of the warped previous frame kept in reliable pixels",
+        "video",
+        aliases=("--blend",),
+        control=Control("fast blend", 0.0, 0.95, 0.05),
+    )
+    fast_model: str | None = option(
+        None,
+        "fast mode: model location, as nst fast --model (default: $NST_FAST_MODEL, else the .tflite pair in"
+        " $NST_MODELS_DIR, else TensorFlow Hub)",
+        "video",
+        aliases=("--model",),
+    )
+    fast_refine_steps: int = option(
+        0,
+        "fast mode: optimisation steps with the temporal loss on each network output",
+        "video",
+        aliases=("--refine-steps",),
+    )
+    work_dir: str | None = option(
+        None, "folder for finished frames, kept for resuming (default: .OUT.frames beside OUT, removed)", "video"
+    )
+
+    def __post_init__(self) -> None:
+        if self.first_steps is not None:
+            whole(self, "first_steps", minimum=0)
+        number(self, "temporal_weight", minimum=0.0)
+        whole(self, "start", minimum=0)
+        if self.end is not None:
+            whole(self, "end", minimum=self.start + 1)
+        if self.fps is not None:
+            number(self, "fps", minimum=0.0, strict=True)
+        if self.mode not in MODES:
+            raise OptionError(f"mode must be one of {', '.join(MODES)}, got {self.mode!r}")
+        number(self, "fast_blend", minimum=0.0)
+        if self.fast_blend >= 1.0:
+            raise OptionError(f"fast_blend must be in [0, 1), got {self.fast_blend!r}")
+        whole(self, "fast_refine_steps", minimum=0)
+
+    def stylize_settings(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`~nst_core.video.stylize.stylize_video` these options set.
+
+        Which frames are read (``start``, ``end``) and the rate written (``fps``) are the
+        business of :mod:`nst_core.video.io`, not of the stylisation.
+        """
+        skipped = {"start", "end", "fps"}
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name not in skipped}

@@ -1,0 +1,237 @@
+"""From :class:`~nst_core.options.StyleOptions` to engine calls, one function per step of a run.
+
+The engine (:mod:`nst_core.engine`) takes plain arguments: arrays, numbers, layer names. This
+module translates the options into them, in the order data flows: load the images, check the
+run fits in memory, pick the start image and the colour-preserving targets, build the VGG19
+extractor and the objective (at each scale of a pyramid). :func:`nst_core.api.stylize` and
+:func:`nst_core.video.stylize.stylize_video` are wired from these functions, so the two read
+the options in one way.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import tensorflow as tf
+
+from .engine import color, memory, pyramid
+from .engine.choices import MIN_PYRAMID_SIZE
+from .engine.objective import StyleObjective
+from .engine.precision import compute_dtype
+from .engine.vgg import VGGFeatures
+from .engine.weights import normalise_weights
+from .errors import OptionError
+from .image.io import ImageSource, image_list, load_image, resize
+from .options import StyleOptions
+
+
+def style_sources(style: ImageSource | Sequence[ImageSource]) -> list[ImageSource]:
+    """``style`` as a list of style images: a list or tuple is one already, anything else is one image."""
+    return image_list(style)
+
+
+def prepare_images(
+    content: ImageSource, style: ImageSource | Sequence[ImageSource], options: StyleOptions
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Load the content at ``options.size`` and the styles at ``size * style_scale`` pixels.
+
+    Sizes are of the longest side; images are float RGB in [0, 1].
+
+    The blend weights are checked against the number of styles before any is loaded, so a
+    mismatch is reported at once.
+    """
+    content_image = load_image(content, options.size)
+    style_size = max(16, round(options.size * options.style_scale))
+    sources = style_sources(style)
+    if not sources:
+        raise OptionError("at least one style image is needed")
+    normalise_weights(options.style_blend_weights, len(sources), "style images", "blend weights")  # before loading them
+    return content_image, [load_image(s, style_size) for s in sources]
+
+
+def reference_styles(
+    style: ImageSource | Sequence[ImageSource], loaded: list[np.ndarray], options: StyleOptions
+) -> list[np.ndarray]:
+    """The paintings at the result's size (``options.size``), which quality measures compare with.
+
+    As ``shared/eval`` measures: with ``style_scale`` 1 they are the ``loaded`` styles of
+    :func:`prepare_images`; with another they are loaded again, as the loaded ones are
+    resampled versions of them.
+    """
+    if options.style_scale == 1:
+        return list(loaded)
+    return [load_image(s, options.size) for s in style_sources(style)]
+
+
+def check_memory(options: StyleOptions, height_width: tuple[int, int], available: int | None = None) -> int:
+    """The L-BFGS history (pairs) a run of ``options`` on ``height_width`` px images fits with.
+
+    See :func:`nst_core.engine.memory.check_memory`: fewer pairs with a warning, or an
+    :class:`OptionError` naming the size that fits. ``available`` is in bytes (default: what
+    the system has). The warning is attributed to the caller of this function's caller (the
+    code that started the run).
+    """
+    layers = tuple(options.content_layers) + tuple(options.style_layers)
+    return memory.check_memory(
+        height_width,
+        options.size,
+        optimizer=options.optimizer,
+        lbfgs_history=options.lbfgs_history,
+        layers=layers,
+        compute_dtype=compute_dtype(options.precision),
+        jit_compile=options.jit_compile,
+        sliced_layers=options.style_layers if options.style_loss == "sliced" else (),
+        style_scale=options.style_scale,
+        available=available,
+        stacklevel=4,
+    )
+
+
+def seed_run(options: StyleOptions) -> None:
+    """Seed TensorFlow's global random generator with ``options.seed`` (nothing if it is None)."""
+    if options.seed is not None:
+        tf.random.set_seed(options.seed)
+
+
+def initial_image(options: StyleOptions, content: np.ndarray, styles: list[np.ndarray]) -> np.ndarray:
+    """The starting image of ``options.init``, float RGB at the content's size.
+
+    The content, uniform noise (seeded by ``options.seed``), the first style, the fast
+    network's result (fast-then-refine), or a given image.
+    """
+    init = options.init
+    if isinstance(init, str) and init == "content":
+        return content
+    if isinstance(init, str) and init == "noise":
+        rng = np.random.default_rng(options.seed)
+        return rng.uniform(0.0, 1.0, size=content.shape).astype(np.float32)
+    if isinstance(init, str) and init == "style":
+        return resize(styles[0], content.shape[:2])
+    if isinstance(init, str) and init == "fast":
+        from .fast import fast_stylize
+
+        return fast_stylize(content, styles, blend_weights=options.style_blend_weights)
+    return resize(load_image(init), content.shape[:2])
+
+
+def color_targets(
+    options: StyleOptions, content: np.ndarray, styles: list[np.ndarray], init: np.ndarray
+) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
+    """(content target, style images, start image) that ``options.preserve_colors`` optimises with.
+
+    ``"histogram"`` gives the styles the photo's colour histogram (Gatys et al. 2017,
+    "Controlling perceptual factors"); ``"luminance"`` optimises grey images (the photo's
+    luminance, the styles' luminance matched to it), which :func:`color_finish` recolours.
+    """
+    if options.preserve_colors == "histogram":
+        styles = [color.match_color_histogram(s, content) for s in styles]
+    if options.preserve_colors == "luminance":
+        styles = [color.match_luminance(s, content) for s in styles]
+        return color.grey_rgb(color.luminance(content)), styles, color.grey_rgb(color.luminance(init))
+    return content, styles, init
+
+
+def color_finish(options: StyleOptions, content: np.ndarray) -> Callable[[np.ndarray], np.ndarray] | None:
+    """What turns an optimised image into the one shown, or None when it is the result.
+
+    With ``preserve_colors="luminance"``: its luminance in the photo's colours.
+    """
+    if options.preserve_colors == "luminance":
+        return functools.partial(color.combine_luminance, content=content)
+    return None
+
+
+def scale_sizes(options: StyleOptions) -> list[int]:
+    """Longest side of each scale of the run, coarse to fine, in pixels (one: no pyramid).
+
+    Warns when scales under :data:`~nst_core.engine.choices.MIN_PYRAMID_SIZE` px are dropped
+    (attributed to the caller of this function's caller, the code that started the run).
+    """
+    sizes = pyramid.pyramid_sizes(options.size, options.pyramid_levels, options.pyramid_start_size)
+    if options.pyramid_levels is not None and len(sizes) < options.pyramid_levels:
+        warnings.warn(
+            f"pyramid_levels={options.pyramid_levels} at size {options.size}: scales under"
+            f" {MIN_PYRAMID_SIZE} px are dropped, so {len(sizes)} scale(s) run",
+            stacklevel=3,
+        )
+    return sizes
+
+
+def build_extractor(options: StyleOptions) -> VGGFeatures:
+    """The VGG19 extractor of ``options``.
+
+    Its content and style layers, its pooling, and the number type its ``precision`` picks on
+    this device.
+    """
+    return VGGFeatures(
+        options.content_layers + options.style_layers,
+        pooling=options.pooling,
+        dtype=compute_dtype(options.precision),
+    )
+
+
+def build_objective(
+    extractor: VGGFeatures,
+    content: np.ndarray,
+    styles: Sequence[np.ndarray],
+    options: StyleOptions,
+    extra_losses: Mapping[str, Callable[[tf.Tensor], tf.Tensor]] | None = None,
+) -> StyleObjective:
+    """The objective of ``options``, with targets computed from ``content`` and ``styles``.
+
+    Its layers, weights, style loss and seed are those of ``options``; the images (float RGB
+    in [0, 1]) are taken as they are.
+
+    ``extra_losses`` are further terms (the temporal loss of video).
+    """
+    return StyleObjective(
+        extractor,
+        content,
+        styles,
+        options.content_layers,
+        options.style_layers,
+        options.content_weight,
+        options.style_weight,
+        options.tv_weight,
+        style_layer_weights=options.style_layer_weights,
+        blend_weights=options.style_blend_weights,
+        extra_losses=extra_losses,
+        style_loss=options.style_loss,
+        seed=options.seed,
+    )
+
+
+def check_fits(
+    extractor: VGGFeatures, content: np.ndarray, styles: list[np.ndarray], content_is: str = "the content image is"
+) -> None:
+    """Raise :class:`OptionError` if the content or a style image is too small for the layers.
+
+    ``content_is`` begins the message about the content ("frames are" for video).
+    """
+    extractor.check_fits(content.shape, content_is, "raise size", " at this size")
+    for style in styles:
+        extractor.check_fits(style.shape, "the style image is", "raise size or style_scale", " at this size")
+
+
+def _scaled(image: np.ndarray, scale: float) -> tuple[int, int]:
+    """(height, width) of ``image`` scaled by ``scale``, at least 1 px."""
+    return max(1, round(image.shape[0] * scale)), max(1, round(image.shape[1] * scale))
+
+
+def objective_at_scale(
+    options: StyleOptions, extractor: VGGFeatures, content: np.ndarray, styles: list[np.ndarray], size: int
+) -> tuple[StyleObjective, tuple[int, int]]:
+    """The objective with targets computed at longest side ``size`` px, and that scale's (height, width).
+
+    ``content`` and ``styles`` are the images prepared for ``options.size``; they are
+    resized by ``size / options.size`` (a pyramid scale) or used as they are.
+    """
+    scale = size / options.size
+    content = content if scale == 1 else resize(content, _scaled(content, scale))
+    styles = styles if scale == 1 else [resize(s, _scaled(s, scale)) for s in styles]
+    check_fits(extractor, content, styles)
+    objective = build_objective(extractor, content, styles, options)
+    return objective, content.shape[:2]
