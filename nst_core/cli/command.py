@@ -93,6 +93,18 @@ def refuse_writing_over_inputs(output: Path, inputs: Iterable[object]) -> None:
             raise OptionError(f"{output}: is an input of this run; choose another output file")
 
 
+def load_tensorflow() -> None:
+    """Import TensorFlow for a run, with Ctrl-C held until the import is done, then honoured.
+
+    An interrupt that lands inside TensorFlow's import (seconds, in native code) can be lost
+    or leave it half-imported; held, it stops the command cleanly right after the import.
+    """
+    with interrupts_held() as held:
+        import tensorflow  # noqa: F401
+    if held:
+        raise KeyboardInterrupt
+
+
 class Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr, as every other error here."""
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import NSTError
 from ..options import INIT_CHOICES, OptionSpec, StyleOptions, option_fields
-from .command import EXIT_INTERRUPTED, SUBCOMMANDS, Parser, interrupts_held, refuse_writing_over_inputs
+from .command import EXIT_INTERRUPTED, SUBCOMMANDS, Parser, interrupts_held, load_tensorflow, refuse_writing_over_inputs
 from .flags import add_option_flags, option_values
 
 
@@ -95,7 +95,8 @@ def run(args: argparse.Namespace) -> int:
 
     from tqdm.auto import tqdm
 
-    from ..api import stylize  # TensorFlow loads here, once the arguments are known to be good
+    load_tensorflow()  # once the arguments are known to be good
+    from ..api import stylize
     from ..engine.pyramid import planned_steps
 
     total = planned_steps(options.size, options.steps, options.pyramid_levels, options.pyramid_start_size)

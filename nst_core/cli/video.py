@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import OptionError
 from ..options import SUBCOMMAND_STYLE_OPTIONS, StyleOptions, VideoOptions, option_fields
-from .command import EXIT_INTERRUPTED, Parser, interrupts_held, refuse_writing_over_inputs, run_command
+from .command import EXIT_INTERRUPTED, Parser, interrupts_held, load_tensorflow, refuse_writing_over_inputs, run_command
 from .flags import add_option_flags, option_values
 
 #: The StyleOptions ``nst video`` takes, with its own defaults (smaller and fewer steps per frame).
@@ -52,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
 
     from ..image.io import load_image
     from ..video.io import check_video_output, probe_video, read_video, write_video
+
+    load_tensorflow()
     from ..video.stylize import stylize_video
 
     output = check_video_output(args.output)
