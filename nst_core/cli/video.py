@@ -10,7 +10,6 @@ resumes at the next unfinished frame; the video itself is written, atomically, a
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -54,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     from ..video.io import check_video_output, probe_video, read_video, write_video
 
     load_tensorflow()
-    from ..video.stylize import stylize_video
+    from ..video.stylize import remove_work_dir, stylize_video
 
     output = check_video_output(args.output)
     refuse_writing_over_inputs(output, [args.input, *args.styles])
@@ -91,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"nst video: interrupted; the finished clip was saved to {path}", file=sys.stderr)
         return EXIT_INTERRUPTED
     if not keep:
-        shutil.rmtree(work_dir, ignore_errors=True)
+        remove_work_dir(work_dir)
     height, width = result.frames[0].shape[:2]
     print(
         f"nst video: saved {path} ({len(result.frames)} frames, {width}x{height} px, {fps:g} fps"

@@ -224,10 +224,32 @@ def write_video(
             write_gif([_fit(f, height, width) for f in frames], temporary, 1.0 / fps)
         else:
             _write_mp4(frames, temporary, fps, height, width, audio_from, quality)
-            # imageio-ffmpeg does not report every ffmpeg failure; an empty file is one.
-            if os.path.getsize(temporary) == 0:
-                raise ImageError(f"{path}: ffmpeg wrote no video (see its message above)")
+        _check_written(temporary, path, len(frames))  # before it replaces anything
     return path
+
+
+def _check_written(temporary: str, path: Path, expected: int) -> None:
+    """Raise :class:`ImageError` unless ``temporary`` is a readable clip of ``expected`` frames.
+
+    imageio-ffmpeg does not report every ffmpeg failure: on a full disk the MP4's trailer
+    (its index) is lost and the file is unplayable though not empty. So the written file is
+    read back before it replaces the output and before the frames are let go.
+    """
+    try:
+        if path.suffix.lower() == ".gif":
+            with Image.open(temporary) as gif:
+                count = gif.n_frames
+        else:
+            import imageio_ffmpeg
+
+            count = imageio_ffmpeg.count_frames_and_secs(temporary)[0] if os.path.getsize(temporary) else 0
+    except Exception:  # ffmpeg's or Pillow's own words for a damaged file vary: the count says it
+        count = 0
+    if count != expected:
+        raise ImageError(
+            f"{path}: the video written is damaged ({count} of {expected} frames readable; a full disk?);"
+            " nothing was replaced"
+        )
 
 
 def _fit(frame: np.ndarray, height: int, width: int) -> np.ndarray:

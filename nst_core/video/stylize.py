@@ -15,10 +15,10 @@ inputs and settings picks up at the first missing frame.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -120,13 +120,24 @@ def _open_work_dir(work_dir: Path, fingerprint: str) -> None:
                 " delete it or choose another work folder"
             )
         return
-    if work_dir.exists() and any(work_dir.glob("frame_*.png")):
-        raise OptionError(f"{work_dir}: holds frames of an unknown run; delete it or choose another work folder")
+    if work_dir.exists() and any(work_dir.iterdir()):  # not ours: nothing in it may be touched
+        raise OptionError(f"{work_dir}: holds files of its own; delete it or choose another work folder")
     try:
         work_dir.mkdir(parents=True, exist_ok=True)
         settings.write_text(json.dumps({"fingerprint": fingerprint}))
     except OSError as err:
         raise OptionError(f"{work_dir}: cannot make the work folder ({os_error_reason(err)})") from None
+
+
+def remove_work_dir(work_dir: Path) -> None:
+    """Remove what a run put in ``work_dir`` (its frames and settings), then the folder if empty.
+
+    Never a whole tree: a folder that holds anything else is left with it.
+    """
+    for item in [*work_dir.glob("frame_*.png"), work_dir / SETTINGS_FILE]:
+        item.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # not empty, or already gone
+        work_dir.rmdir()
 
 
 def _finished_frames(work_dir: Path | None, count: int) -> list[np.ndarray]:
@@ -271,7 +282,7 @@ def stylize_video(
         # A refusal before the first frame (no fast model, ...) leaves no empty work folder
         # behind; finished frames stay, for a rerun to resume.
         if created and work is not None and not any(work.glob("frame_*")):
-            shutil.rmtree(work, ignore_errors=True)
+            remove_work_dir(work)
         raise
     result.seconds = time.perf_counter() - start
     return result

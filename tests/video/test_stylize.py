@@ -1,5 +1,6 @@
 """Video stylisation at 64 px with the real VGG19 weights: temporal loss, consistency, files, resume, errors."""
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -8,6 +9,7 @@ import tensorflow as tf
 
 from nst_core import cli
 from nst_core.errors import NSTError, OptionError
+from nst_core.image.io import save_image
 from nst_core.options import StyleOptions
 from nst_core.video import clips, flow
 from nst_core.video import io as video_io
@@ -207,9 +209,43 @@ def test_an_ffmpeg_failure_that_writes_nothing_is_an_error(tmp_path, monkeypatch
     out = tmp_path / "out.mp4"
     out.write_bytes(b"previous video")
     monkeypatch.setattr(video_io, "_write_mp4", lambda *args: None)  # ffmpeg quit without a frame
-    with pytest.raises(NSTError, match="ffmpeg wrote no video"):
+    with pytest.raises(NSTError, match="damaged"):
         video_io.write_video(clips.moving_scene(2, 32), out, fps=5)
     assert out.read_bytes() == b"previous video" and [p.name for p in tmp_path.iterdir()] == ["out.mp4"]
+
+
+def test_a_video_truncated_by_a_full_disk_replaces_nothing_and_keeps_the_frames(tmp_path, monkeypatch, capsys):
+    real_write = video_io._write_mp4
+
+    def full_disk(frames, path, *args):  # ffmpeg loses the MP4's trailer and says nothing
+        real_write(frames, path, *args)
+        with open(path, "r+b") as file:
+            file.truncate(os.path.getsize(path) // 2)
+
+    source = tmp_path / "frames"
+    for index, frame in enumerate(clips.moving_scene(4, 48)):
+        save_image(frame, source / f"f{index}.png")
+    out = tmp_path / "out.mp4"
+    video_io.write_video(clips.moving_scene(2, 32), out, fps=5)
+    before = out.read_bytes()
+    monkeypatch.setattr(video_io, "_write_mp4", full_disk)
+    code = cli.main(["video", str(source), str(STYLE), "-o", str(out), "--mode", "fast", "-s", "48", "-q"])
+    assert code == 2 and "damaged" in capsys.readouterr().err
+    assert out.read_bytes() == before  # the earlier video is still there
+    work = tmp_path / ".out.mp4.frames"
+    assert len(list(work.glob("frame_*.png"))) == 4  # and every finished frame, for a rerun
+
+
+def test_a_folder_with_the_work_folders_name_is_never_deleted(tmp_path, capsys):
+    source = tmp_path / "frames"
+    for index, frame in enumerate(clips.moving_scene(3, 48)):
+        save_image(frame, source / f"f{index}.png")
+    mine = tmp_path / ".out.gif.frames"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("the user's own file")
+    code = cli.main(["video", str(source), str(STYLE), "-o", str(tmp_path / "out.gif"), "--mode", "fast", "-q"])
+    assert code == 2 and "holds files" in capsys.readouterr().err
+    assert (mine / "notes.txt").read_text() == "the user's own file"
 
 
 class _FlickeringStylizer:
