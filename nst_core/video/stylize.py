@@ -261,7 +261,16 @@ def stylize_video(
                 refine = _optimizing_stylist(
                     frames[0], styles, options, fast_refine_steps, temporal_weight, True, lbfgs_history
                 )
-            stylise_one = _fast_stylist(styles, fast_blend, fast_model, refine, fast_refine_steps)
+            # The network takes its styles at full size (it crops and scales them to 256 px
+            # itself), as nst fast does, not at the frames' size; every style, blended.
+            fast_styles = [load_image(s) for s in pipeline.style_sources(style)]
+            if options.preserve_colors == "histogram":
+                from ..engine.color import match_color_histogram
+
+                fast_styles = [match_color_histogram(s, frames[0]) for s in fast_styles]
+            stylise_one = _fast_stylist(
+                fast_styles, options.style_blend_weights, fast_blend, fast_model, refine, fast_refine_steps
+            )
         else:
             stylise_one = _optimizing_stylist(
                 frames[0], styles, options, first_steps, temporal_weight, warm_start, lbfgs_history
@@ -359,17 +368,22 @@ def _optimizing_stylist(
 
 
 def _fast_stylist(
-    styles: list[np.ndarray], blend: float, location: str | None, refine: RefiningStylist | None, refine_steps: int
+    styles: list[np.ndarray],
+    blend_weights: Sequence[float] | None,
+    blend: float,
+    location: str | None,
+    refine: RefiningStylist | None,
+    refine_steps: int,
 ) -> Stylist:
     """Feed-forward stylisation per frame.
 
     Temporal terms: :func:`blend_reliable`, then optionally ``refine_steps`` of optimisation
     with the temporal loss, started from the network's output.
     """
-    from ..fast import load_fast_model  # TensorFlow Hub / Lite are loaded only for this mode
+    from ..fast import blend_style_vectors, load_fast_model  # Hub / Lite are loaded only for this mode
 
     model = load_fast_model(location)
-    vector = model.style_vector(styles[0])
+    vector = blend_style_vectors(model, styles, blend_weights)
 
     def stylise(index: int, frame: np.ndarray, previous: tuple[np.ndarray, np.ndarray] | None) -> tuple:
         image = np.clip(np.asarray(model.transfer(frame, vector), np.float32), 0.0, 1.0)
