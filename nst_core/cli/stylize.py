@@ -121,6 +121,12 @@ def run(args: argparse.Namespace) -> int:
     with interrupts_held() as held:
         path = result.save(output)
     steps = f"{result.steps} step{'' if result.steps == 1 else 's'}"
+    if result.stopped == "diverged":
+        print(
+            f"nst: warning: the loss became infinite or NaN after {steps} (are the weights too large?);"
+            " saved the best image before that",
+            file=sys.stderr,
+        )
     if result.stopped == "interrupted" or held:
         print(f"nst: interrupted after {steps}; saved the best image so far to {path}", file=sys.stderr)
         return EXIT_INTERRUPTED

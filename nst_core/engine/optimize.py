@@ -9,6 +9,7 @@ Ctrl-C or a Stop from a callback. The L-BFGS runner is :mod:`nst_core.engine.lbf
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,7 +55,8 @@ class OptimizationResult:
 
     ``history[name][k]`` is loss part ``name`` of the image before update ``k``.
     ``stopped`` is None for a complete run, ``"interrupted"`` after Ctrl-C, ``"callback"``
-    when a callback returned False.
+    when a callback returned False, ``"diverged"`` when the loss became infinite or NaN (seen
+    at a callback; the image is then the best finite one, and no callback got the bad one).
     """
 
     image: np.ndarray
@@ -245,6 +247,9 @@ class PixelOptimizer:
                 history.append(parts)
                 if callback is not None and (step % callback_every == 0 or step == steps):
                     losses = {name: float(value) for name, value in parts.items()}
+                    if not math.isfinite(losses["total"]):  # weights too large: nothing good follows
+                        stopped = "diverged"
+                        break
                     if callback(Progress(step, int(steps), losses, evaluated)) is False:
                         stopped = "callback"
                         break

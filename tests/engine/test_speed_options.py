@@ -153,3 +153,22 @@ def test_the_history_records_the_kept_image_not_a_rejected_trial():
     total = run.history["total"]
     assert np.all(np.diff(total) <= 1e-6 * total[:-1])
     assert run.best_loss == pytest.approx(total.min())
+
+
+@pytest.mark.parametrize("optimizer", ["lbfgs", "adam"])
+def test_a_loss_that_turns_nan_stops_the_run_with_the_best_finite_image(optimizer):
+    target = np.full((16, 16, 3), 0.8, np.float32)
+    calls = tf.Variable(0)
+
+    def objective(images):
+        calls.assign_add(1)
+        loss = tf.reduce_sum(tf.square(images[0] - target))
+        return {"total": tf.where(calls > 4, tf.constant(np.nan, tf.float32), loss)}
+
+    seen = []
+    run = optimize_image(
+        objective, np.full(target.shape, 0.5, np.float32), 20, optimizer=optimizer, callback=seen.append
+    )
+    assert run.stopped == "diverged" and run.steps < 20
+    assert np.isfinite(run.image).all() and np.isfinite(run.best_loss)
+    assert all(np.isfinite(progress.image).all() for progress in seen)
