@@ -27,7 +27,7 @@ class ModelError(NSTError):
 
 
 def printable(text: str) -> str:
-    """``text`` without control characters, safe to print on a terminal (see :data:`_CONTROL`)."""
+    """``text`` without control characters, safe to print on a terminal."""
     return _CONTROL.sub("", text)
 
 
@@ -35,7 +35,7 @@ def one_line(err: BaseException | str, limit: int = 200) -> str:
     """The first line of an error's text, at most ``limit`` characters (its type if it has none).
 
     Errors of other libraries (ffmpeg, TensorFlow, Keras) span many lines; a message for the
-    user quotes only the first, without control characters (see :data:`_CONTROL`).
+    user quotes only the first, without control characters.
     """
     text = str(err).strip()
     first = text.splitlines()[0] if text else type(err).__name__
