@@ -71,7 +71,7 @@ class VideoOptions:
     fast_model: str | None = option(
         None,
         "fast mode: model location, as nst fast --model (default: $NST_FAST_MODEL, else the .tflite pair in"
-        " $NST_MODELS_DIR, else TensorFlow Hub)",
+        " $NST_MODELS_DIR, else TensorFlow Hub); load only models you trust (see nst fast --help)",
         "video",
         aliases=("--model",),
     )
