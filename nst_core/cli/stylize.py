@@ -100,9 +100,12 @@ def run(args: argparse.Namespace) -> int:
     from ..engine.pyramid import planned_steps
 
     total = planned_steps(options.size, options.steps, options.pyramid_levels, options.pyramid_start_size)
-    bar = tqdm(total=total, unit="step", disable=args.quiet, dynamic_ncols=True, file=sys.stderr)
+    bars: list = []  # made at the first step: an error found before it shows no empty bar
 
     def report(progress) -> None:
+        if not bars:
+            bars.append(tqdm(total=total, unit="step", disable=args.quiet, dynamic_ncols=True, file=sys.stderr))
+        bar = bars[0]
         bar.update(progress.step - bar.n)
         bar.set_postfix(loss=f"{progress.losses['total']:.4g}", refresh=False)
         if args.print_every and progress.step % args.print_every == 0:
@@ -114,7 +117,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = stylize(args.content, args.styles, options=options, callback=report, callback_every=1)
     finally:
-        bar.close()
+        for bar in bars:
+            bar.close()
     if result.stopped == "interrupted" and result.steps == 0:  # the start image: not worth replacing a file
         print("nst: interrupted before the first step ended; nothing written", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -68,20 +68,31 @@ def run(args: argparse.Namespace) -> int:
     else:
         work_dir, keep = output.with_name(f".{output.name}.frames"), False
 
-    bar = tqdm(total=len(frames), unit="frame", disable=args.quiet, dynamic_ncols=True, file=sys.stderr)
+    bars: list = []  # made at the first frame: an error found before it shows no empty bar
+
+    def frame_done(index: int, image: object) -> None:
+        if not bars:
+            bars.append(tqdm(total=len(frames), unit="frame", disable=args.quiet, dynamic_ncols=True, file=sys.stderr))
+        bars[0].update(1)
+
     try:
         result = stylize_video(
             frames,
             args.styles,
             options,
             **{**video.stylize_settings(), "work_dir": work_dir},
-            on_frame=lambda index, image: bar.update(1),
+            on_frame=frame_done,
         )
     except KeyboardInterrupt:
-        bar.close()
-        print(f"nst video: interrupted; finished frames are in {work_dir}, rerun to resume", file=sys.stderr)
+        for bar in bars:
+            bar.close()
+        if any(work_dir.glob("frame_*.png")):
+            print(f"nst video: interrupted; finished frames are in {work_dir}, rerun to resume", file=sys.stderr)
+        else:
+            print("nst video: interrupted before the first frame was finished; nothing written", file=sys.stderr)
         return EXIT_INTERRUPTED
-    bar.close()
+    for bar in bars:
+        bar.close()
     whole_clip = video.start == 0 and video.end is None
     audio = args.input if info.has_audio and whole_clip and not args.no_audio else None
     with interrupts_held() as held:

@@ -117,3 +117,10 @@ def test_a_kill_saves_the_best_image_and_leaves_no_temporary_file(tmp_path):
     with Image.open(out) as image:
         assert image.size == (64, 48)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.png"]  # no hidden .out-*.png left
+
+
+@pytest.mark.vgg19
+def test_an_error_found_after_start_up_is_one_line_without_an_empty_progress_bar(tmp_path, capsys):
+    assert main([str(CONTENT), str(tmp_path / "missing.jpg"), "-o", str(tmp_path / "out.png"), "-s", "64"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "missing.jpg: no such file" in err, err
