@@ -35,6 +35,9 @@ MAX_DECODE_PIXELS = 100_000_000
 #: (to at least twice that size, before the final Lanczos resize); smaller ones are resized
 #: from their full decode.
 SHRINK_PIXELS = 16_000_000
+#: Largest image a run makes, in pixels (10000 x 10000): 1.2 GB as float32 RGB before any
+#: model sees it. A larger ``size`` is refused before the resize would allocate it.
+MAX_RESULT_PIXELS = 100_000_000
 #: Largest file read, in bytes.
 MAX_FILE_BYTES = 1024 * 1024 * 1024
 #: The formats opened. Pillow could open more, but some run outside programs on the data
@@ -218,6 +221,13 @@ def load_image(source: ImageSource, size: int | None = None, name: str | None = 
     if min(height, width) < MIN_SIDE:
         raise ImageError(f"{name}: {width}x{height} pixels is too small; need at least {MIN_SIDE} px on each side")
     if size is not None:
+        scale = size / max(height, width)
+        result_pixels = round(height * scale) * round(width * scale)
+        if result_pixels > MAX_RESULT_PIXELS:  # before the resize allocates it
+            raise ImageError(
+                f"{name}: at size {size} it would be {round(width * scale)}x{round(height * scale)} px,"
+                f" more than the {MAX_RESULT_PIXELS:,} px an image may have here; choose a smaller size"
+            )
         array = resize_longest_side(array, size)
     return array
 

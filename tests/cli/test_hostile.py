@@ -124,3 +124,9 @@ def test_an_error_found_after_start_up_is_one_line_without_an_empty_progress_bar
     assert main([str(CONTENT), str(tmp_path / "missing.jpg"), "-o", str(tmp_path / "out.png"), "-s", "64"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "missing.jpg: no such file" in err, err
+
+
+def test_nst_fast_refuses_a_size_no_machine_holds_in_one_line(tmp_path, capsys):
+    assert main(["fast", str(CONTENT), str(STYLE), "-o", str(tmp_path / "out.png"), "--size", "20000"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "choose a smaller size" in err and not (tmp_path / "out.png").exists()

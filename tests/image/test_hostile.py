@@ -225,3 +225,10 @@ def test_broken_bodies_and_hostile_server_text_give_one_clean_line():
 
 def test_one_line_drops_control_characters():
     assert one_line("a\x1b[2Jb\x07c\nsecond line") == "a[2Jbc"
+
+
+def test_a_size_too_large_for_any_run_is_refused_before_it_is_allocated():
+    start = time.perf_counter()
+    with pytest.raises(ImageError, match="at size 100000 it would be 100000x75000 px"):
+        load_image(CONTENT, size=100_000)
+    assert time.perf_counter() - start < 2.0
