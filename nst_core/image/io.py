@@ -52,8 +52,8 @@ FLOAT_SLACK = 0.5
 SAVE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 
 
-def _describe(source: ImageSource) -> str:
-    """How messages name ``source``: its path or URL, else what it is."""
+def describe_source(source: ImageSource) -> str:
+    """How messages name ``source``: its path or URL (without credentials), else what it is."""
     if isinstance(source, (str, os.PathLike)):
         return display_url(str(source)) if is_url(str(source)) else str(source)
     if isinstance(source, Image.Image):
@@ -196,7 +196,7 @@ def load_image(source: ImageSource, size: int | None = None, name: str | None = 
 
     Raises :class:`ImageError` with a one-line message for anything unreadable.
     """
-    name = _describe(source) if name is None else name
+    name = describe_source(source) if name is None else name
     if isinstance(source, np.ndarray) or hasattr(source, "numpy"):
         array = _array_to_rgb(np.asarray(source), name)
     else:
