@@ -140,15 +140,58 @@ def remove_work_dir(work_dir: Path) -> None:
         work_dir.rmdir()
 
 
+def _model_identity(location: str | None) -> list[str]:
+    """Digests of the files of the fast model that ``location`` resolves to.
+
+    Where a part of it is not a local file (a Hub handle), the part itself stands for it.
+    """
+    from ..fast import load_fast_model
+
+    parts = []
+    for part in load_fast_model(location).location.split(","):
+        path = Path(part)
+        if path.is_dir() and (path / "saved_model.pb").is_file():
+            path = path / "saved_model.pb"
+        parts.append(_file_digest(path) if path.is_file() else part)
+    return parts
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _record_frame(work_dir: Path, index: int) -> None:
+    """Note the digest of frame ``index`` in the settings, so a resume can tell it was not changed."""
+    settings = work_dir / SETTINGS_FILE
+    stored = json.loads(settings.read_text())
+    stored.setdefault("frames", {})[str(index)] = _file_digest(work_dir / FRAME_PATTERN.format(index))
+    temporary = settings.with_suffix(".tmp")
+    temporary.write_text(json.dumps(stored))
+    os.replace(temporary, settings)  # a kill mid-write leaves the old settings, never half
+
+
 def _finished_frames(work_dir: Path | None, count: int) -> list[np.ndarray]:
-    """Frames already written by an earlier run, in order, up to the first missing one."""
+    """Frames already written by an earlier run, in order, up to the first missing one.
+
+    Each is checked against the digest noted when it was written: a frame replaced or
+    edited since (another size, or a foreign picture of the same size) is refused in one
+    line rather than mixed into the clip.
+    """
     done: list[np.ndarray] = []
     if work_dir is None:
         return done
+    try:
+        recorded = json.loads((work_dir / SETTINGS_FILE).read_text()).get("frames", {})
+    except (OSError, ValueError):
+        recorded = {}
     for index in range(count):
         path = work_dir / FRAME_PATTERN.format(index)
         if not path.exists():
             break
+        if recorded.get(str(index)) != _file_digest(path):
+            raise OptionError(
+                f"{path}: changed since this run wrote it; delete it (and the frames after it) to redo it"
+            )
         done.append(load_image(path))
     return done
 
@@ -241,6 +284,9 @@ def stylize_video(
             "mode": mode,
             "fast_blend": fast_blend,
             "fast_model": fast_model,
+            # What the network is, not only where: a changed NST_MODELS_DIR or model file
+            # must not mix two networks' frames in one clip.
+            "fast_model_files": _model_identity(fast_model) if mode == "fast" else None,
             "fast_refine_steps": fast_refine_steps,
             "flow_preset": flow_preset,
         }
@@ -283,6 +329,7 @@ def stylize_video(
             image, style_loss = stylise_one(index, frames[index], previous)
             if work is not None:
                 save_image(image, work / FRAME_PATTERN.format(index))
+                _record_frame(work, index)
             result.frames.append(image)
             result.style_loss.append(style_loss)
             if on_frame is not None:

@@ -90,6 +90,11 @@ def test_interrupted_run_resumes_at_the_next_unfinished_frame(scene, tmp_path):
     assert len(list(work.glob("frame_*.png"))) == 4
     with pytest.raises(OptionError, match="different"):
         video.stylize_video(frames, STYLE, TINY.replace(steps=4), first_steps=3, work_dir=work)
+    # A finished frame replaced behind the run's back is refused, whatever its size.
+    for foreign in (np.zeros((8, 8, 3)), np.zeros_like(result.frames[1])):
+        save_image(foreign, work / "frame_00001.png")
+        with pytest.raises(OptionError, match="frame_00001.png: changed since this run wrote it"):
+            video.stylize_video(frames, STYLE, TINY, first_steps=3, work_dir=work)
 
 
 @pytest.mark.vgg19

@@ -77,3 +77,25 @@ def test_fast_mode_paints_each_frame_as_nst_fast_does_with_every_style():
         single = fast.fast_stylize(frames[0], styles, model=model, blend_weights=weights)
         assert np.abs(clip.frames[0] - single).mean() < 0.01  # the same picture, not a blurred style's
     assert np.abs(clip.frames[0] - fast.fast_stylize(frames[0], STYLE, model=model)).mean() > 0.02  # both styles
+
+
+def test_a_resume_with_another_fast_model_is_refused(tmp_path, monkeypatch):
+    import shutil
+
+    from nst_core.errors import OptionError
+
+    frames = clips.moving_scene(3, 48)
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder in (first, second):
+        folder.mkdir()
+        for path in [*MODELS.glob("style_predict*.tflite"), *MODELS.glob("style_transfer*.tflite")]:
+            shutil.copy(path, folder / path.name)
+    predict = next(second.glob("style_predict*.tflite"))
+    predict.write_bytes(predict.read_bytes() + b"\0")  # another network file at the same place
+    work = tmp_path / "work"
+    monkeypatch.delenv(fast.ENV_MODEL, raising=False)
+    monkeypatch.setenv(fast.ENV_MODELS_DIR, str(first))  # the same settings, only the folder moves
+    video.stylize_video(frames[:2], STYLE, mode="fast", work_dir=work)
+    monkeypatch.setenv(fast.ENV_MODELS_DIR, str(second))
+    with pytest.raises(OptionError, match="different clip, style or settings"):
+        video.stylize_video(frames[:2], STYLE, mode="fast", work_dir=work)
