@@ -219,6 +219,7 @@ def test_an_ffmpeg_failure_that_writes_nothing_is_an_error(tmp_path, monkeypatch
     assert out.read_bytes() == b"previous video" and [p.name for p in tmp_path.iterdir()] == ["out.mp4"]
 
 
+@pytest.mark.fast_models
 def test_a_video_truncated_by_a_full_disk_replaces_nothing_and_keeps_the_frames(tmp_path, monkeypatch, capsys):
     real_write = video_io._write_mp4
 
@@ -338,3 +339,14 @@ def test_the_sliced_style_loss_paints_a_clip(scene):
     result = video.stylize_video(frames, STYLE, TINY.replace(style_loss="sliced", seed=1), first_steps=6)
     assert len(result.frames) == 3 and np.isfinite(result.style_loss).all()
     assert all(frame.shape == frames[0].shape for frame in result.frames)
+
+
+def test_a_clip_of_tiny_frames_is_refused_as_a_tiny_image_is(tmp_path, capsys):
+    tiny = [np.full((8, 8, 3), 0.5, np.float32)] * 3
+    for suffix in (".gif", ".mp4"):
+        clip = tmp_path / f"tiny{suffix}"
+        video_io.write_video(tiny, clip, fps=5)
+        with pytest.raises(NSTError, match="too small; need at least 16 px"):
+            video_io.probe_video(clip)
+        assert cli.main(["video", str(clip), str(STYLE), "-o", str(tmp_path / "out.gif"), "-q"]) == 2
+        assert "too small" in capsys.readouterr().err
