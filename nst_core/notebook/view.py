@@ -82,7 +82,11 @@ class RunView:
         top = widgets.Layout(align_items="flex-start", flex_flow="row wrap")
         self.result_row = widgets.HBox([], layout=widgets.Layout(align_items="flex-start", flex_flow="row wrap"))
         self.evolution = widgets.Image(format="gif", layout=widgets.Layout(width="200px", height="auto"))
-        self.save_path = widgets.Text(value=save_path, description="file", layout=widgets.Layout(width="260px"))
+        # Sent to the kernel once, on Enter or leaving the box: typing sends nothing that a
+        # click on Save could overtake.
+        self.save_path = widgets.Text(
+            value=save_path, description="file", continuous_update=False, layout=widgets.Layout(width="260px")
+        )
         self.save_button = widgets.Button(description="Save", icon="download", disabled=True)
         self.download_link = widgets.HTML()
         self.widget = widgets.VBox(
