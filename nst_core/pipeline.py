@@ -53,14 +53,14 @@ def prepare_images(
     # Named here, where the sources are known: a thin photo at a small size is too small for
     # the deepest layer (the extractor's own check, later, cannot say which file it was).
     smallest = smallest_side(options.content_layers + options.style_layers)
-    for source, image, remedy in [(content, content_image, "raise size")] + [
-        (s, image, "raise size or style_scale") for s, image in zip(sources, style_images, strict=True)
+    for source, image, role, remedy in [(content, content_image, "content", "raise size")] + [
+        (s, image, "style", "raise size or style_scale") for s, image in zip(sources, style_images, strict=True)
     ]:
         height, width = image.shape[:2]
         if min(height, width) < smallest:
             raise OptionError(
-                f"{describe_source(source)}: is {width}x{height} px at this size; the layers used need at least"
-                f" {smallest} px on each side ({remedy})"
+                f"{describe_source(source)}: the {role} image is {width}x{height} px at this size; the layers"
+                f" used need at least {smallest} px on each side ({remedy})"
             )
     return content_image, style_images
 

@@ -327,5 +327,5 @@ def test_the_sliced_loss_blends_styles_and_keeps_colours():
 def test_an_image_too_thin_for_the_layers_is_named(tmp_path):
     thin = tmp_path / "panorama.png"
     PIL.Image.fromarray(np.zeros((16, 1000, 3), np.uint8)).save(thin)
-    with pytest.raises(OptionError, match=r"panorama\.png: is 64x1 px at this size"):
+    with pytest.raises(OptionError, match=r"panorama\.png: the content image is 64x1 px at this size"):
         nst_core.stylize(thin, STYLE, size=64, steps=1)

@@ -186,7 +186,7 @@ def test_bad_input_is_one_line_and_exit_2_with_no_output(tmp_path, capsys, monke
     err = capsys.readouterr().err.strip()
     assert code == 2 and err.startswith("nst video: error:") and "\n" not in err and "Traceback" not in err
     if make == "tiny_style":
-        assert f"{STYLE}: is 16x" in err and "style_scale" in err  # named, as every file in a message
+        assert f"{STYLE}: the style image is 16x" in err and "style_scale" in err  # named, as every file in a message
     assert not out.exists() and not any(p.name.startswith((".out", "out")) for p in tmp_path.iterdir())
 
 
