@@ -18,6 +18,9 @@ import shutil
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# The notebooks run by nbval (their kernels inherit this) take their quick mode: tiny pictures,
+# few steps, outputs in temporary folders, so a plain `pytest` is small and leaves the tree clean.
+os.environ.setdefault("NST_QUICK", "1")
 
 ROOT = Path(__file__).resolve().parent
 VGG19_FILE = "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"

@@ -43,7 +43,8 @@ class Result:
             ``"content"``, ``"style"``, ``"tv"`` (already weighted).
         seconds: wall time of the optimisation, in seconds (excluding loading; including
             tracing the step, about a second, unless a :class:`Stylizer` reused it).
-        stopped: None if every step ran, ``"interrupted"`` (Ctrl-C) or ``"callback"``.
+        stopped: None if every step ran, ``"interrupted"`` (Ctrl-C), ``"callback"``, or
+            ``"diverged"`` (the loss became infinite or NaN; the image is the best finite one).
         options: the :class:`StyleOptions` used.
         taken: steps run, over every scale of a pyramid (whose ``history`` is that of the
             full size only); None counts the history.

@@ -18,13 +18,13 @@ import numpy as np
 import tensorflow as tf
 
 from .engine import color, memory, pyramid
-from .engine.choices import MIN_PYRAMID_SIZE
+from .engine.choices import MIN_PYRAMID_SIZE, smallest_side
 from .engine.objective import StyleObjective
 from .engine.precision import compute_dtype
 from .engine.vgg import VGGFeatures
 from .engine.weights import normalise_weights
 from .errors import OptionError
-from .image.io import ImageSource, image_list, load_image, resize
+from .image.io import ImageSource, describe_source, image_list, load_image, resize
 from .options import StyleOptions
 
 
@@ -49,7 +49,20 @@ def prepare_images(
     if not sources:
         raise OptionError("at least one style image is needed")
     normalise_weights(options.style_blend_weights, len(sources), "style images", "blend weights")  # before loading them
-    return content_image, [load_image(s, style_size) for s in sources]
+    style_images = [load_image(s, style_size) for s in sources]
+    # Named here, where the sources are known: a thin photo at a small size is too small for
+    # the deepest layer (the extractor's own check, later, cannot say which file it was).
+    smallest = smallest_side(options.content_layers + options.style_layers)
+    for source, image, role, remedy in [(content, content_image, "content", "raise size")] + [
+        (s, image, "style", "raise size or style_scale") for s, image in zip(sources, style_images, strict=True)
+    ]:
+        height, width = image.shape[:2]
+        if min(height, width) < smallest:
+            raise OptionError(
+                f"{describe_source(source)}: the {role} image is {width}x{height} px at this size; the layers"
+                f" used need at least {smallest} px on each side ({remedy})"
+            )
+    return content_image, style_images
 
 
 def reference_styles(

@@ -3,6 +3,7 @@
 import weakref
 
 import numpy as np
+import PIL.Image
 import pytest
 
 import nst_core
@@ -320,3 +321,11 @@ def test_the_sliced_loss_blends_styles_and_keeps_colours():
     assert result.steps == 6 + 3 and result.image.shape == (96, 128, 3)
     history = result.history["style"]
     assert history[-1] < history[0]
+
+
+@pytest.mark.vgg19
+def test_an_image_too_thin_for_the_layers_is_named(tmp_path):
+    thin = tmp_path / "panorama.png"
+    PIL.Image.fromarray(np.zeros((16, 1000, 3), np.uint8)).save(thin)
+    with pytest.raises(OptionError, match=r"panorama\.png: the content image is 64x1 px at this size"):
+        nst_core.stylize(thin, STYLE, size=64, steps=1)

@@ -12,6 +12,7 @@ from nst_core.cli import build_parser, options_from_args
 from nst_core.cli import fast as fast_cli
 from nst_core.cli import video as video_cli
 from nst_core.cli.flags import option_values
+from nst_core.errors import OptionError
 from nst_core.options import (
     SUBCOMMAND_STYLE_OPTIONS,
     FastOptions,
@@ -236,3 +237,46 @@ def test_video_and_fast_options_are_checked_where_declared(options_class, change
 
     with pytest.raises(OptionError, match=message):
         options_class(**changes)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"size": float("nan")}, "size must be a whole number"),
+        ({"size": float("inf")}, "size must be a whole number"),
+        ({"steps": float("inf")}, "steps must be a whole number"),
+        ({"seed": float("nan")}, "seed must be a whole number"),
+        ({"lbfgs_history": 1_000_000_000}, "lbfgs_history must be a whole number from 1 to 1000"),
+        ({"learning_rate": 1e39}, "learning_rate must be a number"),
+        ({"content_weight": 1e39}, "content_weight must be a number"),
+        ({"style_weight": 1e39}, "style_weight must be a number"),
+        ({"style_blend_weights": (1, "x")}, "style_blend_weights must be numbers"),
+    ],
+)
+def test_every_value_is_checked_up_front_against_what_float32_can_hold(changes, message):
+    with pytest.raises(OptionError, match=message):
+        StyleOptions(**changes)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"temporal_weight": 1e39}, "temporal_weight must be a number"),
+        ({"fps": 0.001}, "fps must be a number"),
+        ({"fps": float("nan")}, "fps must be a number"),
+        ({"fps": float("inf")}, "fps must be a number"),
+    ],
+)
+def test_video_values_are_checked_up_front(changes, message):
+    with pytest.raises(OptionError, match=message):
+        VideoOptions(**changes)
+
+
+def test_fast_takes_numpy_numbers_and_refuses_a_size_that_is_not_whole():
+    import numpy as np
+
+    from nst_core.fast import check_strength, fast_stylize
+
+    assert check_strength(np.float32(0.5)) == 0.5
+    with pytest.raises(OptionError, match="size must be a whole number"):
+        fast_stylize(np.zeros((32, 32, 3)), np.zeros((32, 32, 3)), size=float("nan"), model=object())

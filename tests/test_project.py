@@ -17,3 +17,13 @@ def test_ci_runs_exactly_the_readme_set_up_and_test_commands():
     ci_lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
     assert setup in ci_lines and test in ci_lines
     assert ci_lines.index(setup) < ci_lines.index(test)
+
+
+def test_a_plain_pytest_runs_the_notebooks_in_quick_mode():
+    import json
+    import os
+
+    assert os.environ.get("NST_QUICK") == "1"  # set by conftest.py, inherited by nbval's kernels
+    for notebook in (ROOT / "notebooks").glob("*.ipynb"):
+        source = "".join("".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"])
+        assert 'os.environ.get("NST_QUICK")' in source, notebook.name  # the notebook honours it

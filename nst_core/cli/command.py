@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import os
 import signal
 import sys
 import threading
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 
 from ..engine.device import quiet_tensorflow_start_up
-from ..errors import NSTError
+from ..errors import NSTError, OptionError, printable
 
 #: Other commands: ``nst NAME ...`` runs ``main(argv)`` of the named module.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -24,6 +26,28 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 #: Signals that stop a run as Ctrl-C does: a kill, a closed terminal or SSH session.
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def stop_signals_as_interrupts() -> Iterator[None]:
+    """Within the block, SIGTERM and SIGHUP raise KeyboardInterrupt.
+
+    So a kill or a closed terminal stops a run as Ctrl-C does: the best image so far is
+    saved, a half-written output is rolled back and temporary files are removed.
+    """
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may
+        yield
+        return
+    previous = {number: signal.signal(number, _interrupt) for number in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 @contextlib.contextmanager
@@ -47,6 +71,26 @@ def interrupts_held() -> Iterator[list[int]]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+def refuse_writing_over_inputs(output: Path, inputs: Iterable[object]) -> None:
+    """Raise :class:`OptionError` if ``output`` is one of the run's input files.
+
+    Compared as files (``os.path.samefile``, so links and other spellings of the same path
+    count) when both exist, else by their resolved paths. URLs and arrays are not files.
+    """
+    for source in inputs:
+        if not isinstance(source, (str, os.PathLike)) or "://" in str(source):
+            continue
+        path = Path(source).expanduser()
+        try:
+            same = os.path.samefile(output, path) if output.exists() and path.exists() else None
+        except OSError:
+            same = None
+        if same is None:
+            same = output.resolve() == path.resolve()
+        if same:
+            raise OptionError(f"{output}: is an input of this run; choose another output file")
 
 
 def load_tensorflow() -> None:
@@ -95,11 +139,11 @@ def run_command(
         except SystemExit as done:  # --help, or a usage error already printed
             return int(done.code or 0)
         quiet_tensorflow_start_up(always=True)
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), stop_signals_as_interrupts():
             warnings.showwarning = functools.partial(_show_warning, prog)
             return run_args(args)
-    except NSTError as err:
-        print(f"{prog}: error: {err}", file=sys.stderr)
+    except NSTError as err:  # file names and server text may hold terminal control codes
+        print(f"{prog}: error: {printable(str(err))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"{prog}: interrupted; nothing written", file=sys.stderr)

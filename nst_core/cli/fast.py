@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from ..errors import OptionError
 from ..options import SUBCOMMAND_STYLE_OPTIONS, FastOptions, option_fields
-from .command import Parser, run_command
+from .command import EXIT_INTERRUPTED, Parser, interrupts_held, refuse_writing_over_inputs, run_command
 from .flags import add_option_flags, option_values
 
 #: The StyleOptions ``nst fast`` takes (the network has no steps, weights or layers).
@@ -60,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
     from ..image.io import MIN_SIDE, check_output_path, load_image, save_image
 
     output = check_output_path(args.output)
+    refuse_writing_over_inputs(output, [args.content, *args.styles])
     fast = FastOptions(**option_values(args, FastOptions))
     # Read every image and check every option first: a mistake fails before the model loads.
     content = load_image(args.content, args.size)
@@ -82,7 +83,11 @@ def run(args: argparse.Namespace) -> int:
         preserve_colors=args.preserve_colors,
     )
     seconds = time.perf_counter() - start
-    path = save_image(image, output)
+    with interrupts_held() as held:
+        path = save_image(image, output)
+    if held:
+        print(f"nst fast: interrupted; the finished picture was saved to {path}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     print(
         f"nst fast: saved {path} ({image.shape[1]}x{image.shape[0]} px, {model.backend}, {seconds:.2f} s)",
         file=sys.stderr,

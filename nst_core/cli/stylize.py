@@ -19,7 +19,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import NSTError
 from ..options import INIT_CHOICES, OptionSpec, StyleOptions, option_fields
-from .command import EXIT_INTERRUPTED, SUBCOMMANDS, Parser, load_tensorflow
+from .command import EXIT_INTERRUPTED, SUBCOMMANDS, Parser, interrupts_held, load_tensorflow, refuse_writing_over_inputs
 from .flags import add_option_flags, option_values
 
 
@@ -80,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
 
     output = check_output_path(args.output)
     options = options_from_args(args)
+    refuse_writing_over_inputs(output, [args.content, *args.styles, options.init])
     for name in ("save_every", "print_every"):
         if getattr(args, name) < 0:
             raise NSTError(f"--{name.replace('_', '-')} must be >= 0, got {getattr(args, name)}")
@@ -99,9 +100,12 @@ def run(args: argparse.Namespace) -> int:
     from ..engine.pyramid import planned_steps
 
     total = planned_steps(options.size, options.steps, options.pyramid_levels, options.pyramid_start_size)
-    bar = tqdm(total=total, unit="step", disable=args.quiet, dynamic_ncols=True, file=sys.stderr)
+    bars: list = []  # made at the first step: an error found before it shows no empty bar
 
     def report(progress) -> None:
+        if not bars:
+            bars.append(tqdm(total=total, unit="step", disable=args.quiet, dynamic_ncols=True, file=sys.stderr))
+        bar = bars[0]
         bar.update(progress.step - bar.n)
         bar.set_postfix(loss=f"{progress.losses['total']:.4g}", refresh=False)
         if args.print_every and progress.step % args.print_every == 0:
@@ -113,13 +117,21 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = stylize(args.content, args.styles, options=options, callback=report, callback_every=1)
     finally:
-        bar.close()
+        for bar in bars:
+            bar.close()
     if result.stopped == "interrupted" and result.steps == 0:  # the start image: not worth replacing a file
         print("nst: interrupted before the first step ended; nothing written", file=sys.stderr)
         return EXIT_INTERRUPTED
-    path = result.save(output)
+    with interrupts_held() as held:
+        path = result.save(output)
     steps = f"{result.steps} step{'' if result.steps == 1 else 's'}"
-    if result.stopped == "interrupted":
+    if result.stopped == "diverged":
+        print(
+            f"nst: warning: the loss became infinite or NaN after {steps} (are the weights too large?);"
+            " saved the best image before that",
+            file=sys.stderr,
+        )
+    if result.stopped == "interrupted" or held:
         print(f"nst: interrupted after {steps}; saved the best image so far to {path}", file=sys.stderr)
         return EXIT_INTERRUPTED
     print(

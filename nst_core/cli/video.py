@@ -10,13 +10,13 @@ resumes at the next unfinished frame; the video itself is written, atomically, a
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..errors import OptionError
 from ..options import SUBCOMMAND_STYLE_OPTIONS, StyleOptions, VideoOptions, option_fields
-from .command import EXIT_INTERRUPTED, Parser, load_tensorflow, run_command
+from .command import EXIT_INTERRUPTED, Parser, interrupts_held, load_tensorflow, refuse_writing_over_inputs, run_command
 from .flags import add_option_flags, option_values
 
 #: The StyleOptions ``nst video`` takes, with its own defaults (smaller and fewer steps per frame).
@@ -53,37 +53,55 @@ def run(args: argparse.Namespace) -> int:
     from ..video.io import check_video_output, probe_video, read_video, write_video
 
     load_tensorflow()
-    from ..video.stylize import stylize_video
+    from ..video.stylize import remove_work_dir, stylize_video
 
     output = check_video_output(args.output)
+    refuse_writing_over_inputs(output, [args.input, *args.styles])
     for style in args.styles:  # a bad style fails now, not after reading the whole clip
         load_image(style)
     info = probe_video(args.input, video.fps)
     frames, fps = read_video(args.input, options.size, video.start, video.end, video.fps)
     if video.work_dir is not None:
         work_dir, keep = Path(video.work_dir), True
+        if Path(args.input).is_dir() and work_dir.exists() and work_dir.samefile(args.input):
+            raise OptionError(f"--work-dir {work_dir}: is the input frame folder; give another folder")
     else:
         work_dir, keep = output.with_name(f".{output.name}.frames"), False
 
-    bar = tqdm(total=len(frames), unit="frame", disable=args.quiet, dynamic_ncols=True, file=sys.stderr)
+    bars: list = []  # made at the first frame: an error found before it shows no empty bar
+
+    def frame_done(index: int, image: object) -> None:
+        if not bars:
+            bars.append(tqdm(total=len(frames), unit="frame", disable=args.quiet, dynamic_ncols=True, file=sys.stderr))
+        bars[0].update(1)
+
     try:
         result = stylize_video(
             frames,
             args.styles,
             options,
             **{**video.stylize_settings(), "work_dir": work_dir},
-            on_frame=lambda index, image: bar.update(1),
+            on_frame=frame_done,
         )
     except KeyboardInterrupt:
-        bar.close()
-        print(f"nst video: interrupted; finished frames are in {work_dir}, rerun to resume", file=sys.stderr)
+        for bar in bars:
+            bar.close()
+        if any(work_dir.glob("frame_*.png")):
+            print(f"nst video: interrupted; finished frames are in {work_dir}, rerun to resume", file=sys.stderr)
+        else:
+            print("nst video: interrupted before the first frame was finished; nothing written", file=sys.stderr)
         return EXIT_INTERRUPTED
-    bar.close()
+    for bar in bars:
+        bar.close()
     whole_clip = video.start == 0 and video.end is None
     audio = args.input if info.has_audio and whole_clip and not args.no_audio else None
-    path = write_video(result.frames, output, fps, audio_from=audio)
+    with interrupts_held() as held:
+        path = write_video(result.frames, output, fps, audio_from=audio)
+    if held:
+        print(f"nst video: interrupted; the finished clip was saved to {path}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     if not keep:
-        shutil.rmtree(work_dir, ignore_errors=True)
+        remove_work_dir(work_dir)
     height, width = result.frames[0].shape[:2]
     print(
         f"nst video: saved {path} ({len(result.frames)} frames, {width}x{height} px, {fps:g} fps"

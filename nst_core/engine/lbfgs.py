@@ -117,8 +117,12 @@ class LBFGS:
         return -r
 
     @tf.function(reduce_retracing=True)
-    def step(self) -> tuple[dict, tf.Tensor]:
-        """One L-BFGS iteration; returns the loss parts and the image they were evaluated at."""
+    def step(self) -> tuple[dict, tf.Tensor, tf.Tensor]:
+        """One L-BFGS iteration: the loss parts, the image they were evaluated at, and whether it was kept.
+
+        A trial that raised the loss is not kept (with the safeguard): the image stays the
+        last kept one, whose loss is what the run's history records.
+        """
         before = tf.identity(self.image)
         parts, g = self._loss_and_grad(before)
         x = tf.reshape(before, [-1])
@@ -139,7 +143,7 @@ class LBFGS:
                 self.max_step.assign(t)
             self.iteration.assign_add(1)
             self.image.assign(tf.reshape(tf.clip_by_value(self.prev_x + t * self.prev_d, 0.0, 1.0), self.image.shape))
-            return parts, before
+            return parts, before, tf.constant(False)
         if self.iteration > 0:
             s = x - self.prev_x
             y = g - self.prev_g
@@ -185,4 +189,4 @@ class LBFGS:
         # Projected onto [0, 1] like Adam's steps: the saved image is clipped anyway, and an
         # unclipped run reports losses of pixels no one sees.
         self.image.assign(tf.reshape(tf.clip_by_value(x + step * direction, 0.0, 1.0), self.image.shape))
-        return parts, before
+        return parts, before, tf.constant(True)

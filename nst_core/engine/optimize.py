@@ -9,6 +9,7 @@ Ctrl-C or a Stop from a callback. The L-BFGS runner is :mod:`nst_core.engine.lbf
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,7 +55,8 @@ class OptimizationResult:
 
     ``history[name][k]`` is loss part ``name`` of the image before update ``k``.
     ``stopped`` is None for a complete run, ``"interrupted"`` after Ctrl-C, ``"callback"``
-    when a callback returned False.
+    when a callback returned False, ``"diverged"`` when the loss became infinite or NaN (seen
+    at a callback; the image is then the best finite one, and no callback got the bad one).
     """
 
     image: np.ndarray
@@ -103,7 +105,8 @@ class _Adam:
         """Nothing to do: Adam's moments average gradients of whatever objective they came from."""
 
     @tf.function(reduce_retracing=True)
-    def step(self) -> tuple[dict, tf.Tensor]:
+    def step(self) -> tuple[dict, tf.Tensor, tf.Tensor]:
+        """One Adam update: the loss parts, the image they were evaluated at, and True (kept)."""
         before = tf.identity(self.image)
         parts, grad = self._loss_and_grad(before)
         self.t.assign_add(1.0)
@@ -111,7 +114,7 @@ class _Adam:
         self.m.assign_add((grad - self.m) * (1.0 - self.beta_1))
         self.v.assign_add((tf.square(grad) - self.v) * (1.0 - self.beta_2))
         self.image.assign(tf.clip_by_value(before - alpha * self.m / (tf.sqrt(self.v) + self.epsilon), 0.0, 1.0))
-        return parts, before
+        return parts, before, tf.constant(True)
 
 
 def _loss_and_grad_fn(objective: Objective, jit_compile: bool) -> LossAndGrad:
@@ -237,11 +240,16 @@ class PixelOptimizer:
                 if redraw_every and step > 1 and (step - 1) % redraw_every == 0:
                     self.objective.new_directions()  # type: ignore[attr-defined]  # has redraw_every
                     self._runner.objective_changed()
-                parts, evaluated = self._runner.step()
-                history.append(parts)
+                parts, evaluated, kept = self._runner.step()
                 _keep_best(parts["total"], evaluated, self._best_loss, self._best_image)
+                if not kept and history:  # a rejected trial: the image is still the last kept one
+                    parts = history[-1]
+                history.append(parts)
                 if callback is not None and (step % callback_every == 0 or step == steps):
                     losses = {name: float(value) for name, value in parts.items()}
+                    if not math.isfinite(losses["total"]):  # weights too large: nothing good follows
+                        stopped = "diverged"
+                        break
                     if callback(Progress(step, int(steps), losses, evaluated)) is False:
                         stopped = "callback"
                         break

@@ -32,11 +32,11 @@ class HubStylizer(FastStylizer):
 
             model = hub.load(handle)
         except Exception as err:  # offline, missing folder, not a SavedModel...
-            from .locate import ENV_MODEL  # locate imports this module; the name is only for the hint
+            from .locate import ENV_MODEL, ENV_MODELS_DIR  # locate imports this module; only for the hint
 
             raise ModelError(
-                f"could not load the fast model {handle!r} ({one_line(err)}); offline, set {ENV_MODEL}"
-                f" to a local SavedModel folder or the .tflite pair"
+                f"could not load the fast model {handle!r} ({one_line(err)}); offline, set {ENV_MODELS_DIR}"
+                f" to the folder holding Magenta's .tflite pair (or {ENV_MODEL} to a model)"
             ) from None
         self._model = model
         function = _concrete_call(model)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..engine.device import native_stderr_silenced
 from ..errors import ModelError, one_line
 from .model import STYLE_DIM, FastStylizer
 
@@ -97,8 +98,11 @@ def _interpreter(path: Path):
 
         Interpreter = tf.lite.Interpreter
     try:
-        interpreter = Interpreter(model_path=str(path))
-        interpreter.allocate_tensors()
+        # LiteRT announces its CPU delegate on native stderr ("INFO: Created TensorFlow Lite
+        # XNNPACK delegate"), on every run: noise to the user, silenced like TensorFlow's.
+        with native_stderr_silenced():
+            interpreter = Interpreter(model_path=str(path))
+            interpreter.allocate_tensors()
     except Exception as err:  # LiteRT raises ValueError/RuntimeError with multi-line text
         raise ModelError(f"{path}: not a loadable TensorFlow Lite model ({one_line(err)})") from None
     return interpreter

@@ -10,6 +10,7 @@ vector, so mixing styles or weakening one is a weighted mean of vectors.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 
 import numpy as np
@@ -76,7 +77,7 @@ class FastStylizer:
 
 def check_strength(strength: float) -> float:
     """``strength`` as a float, or OptionError unless it is a number from 0 to 1."""
-    if isinstance(strength, bool) or not isinstance(strength, (int, float)) or not 0.0 <= strength <= 1.0:
+    if isinstance(strength, bool) or not isinstance(strength, numbers.Real) or not 0.0 <= strength <= 1.0:
         raise OptionError(f"strength must be a number from 0 to 1, got {strength!r}")
     return float(strength)
 

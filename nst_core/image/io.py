@@ -10,9 +10,8 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import stat
 import tempfile
-import urllib.error
-import urllib.request
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -22,42 +21,59 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..errors import ImageError, OptionError, one_line
+from .url import display_url, is_url, read_url
 
 ImageSource = Union[str, os.PathLike, bytes, Image.Image, np.ndarray]  # noqa: UP007 (a runtime alias)
 
 #: Largest image accepted, in pixels (width x height), checked from the header before
 #: decoding, so a "decompression bomb" (a tiny file declaring a huge image) is refused.
 MAX_PIXELS = 178_956_970  # PIL's own bomb limit (2 x its warning threshold)
+#: Largest image decoded when a smaller size is asked for (about 10000 x 10000 px, 300 MB
+#: of pixels), except JPEG, which is decoded at a reduced scale (``Image.draft``).
+MAX_DECODE_PIXELS = 100_000_000
+#: Images larger than this (in pixels) are shrunk while decoding when a size is asked for
+#: (to at least twice that size, before the final Lanczos resize); smaller ones are resized
+#: from their full decode.
+SHRINK_PIXELS = 16_000_000
+#: Largest image a run makes, in pixels (10000 x 10000): 1.2 GB as float32 RGB before any
+#: model sees it. A larger ``size`` is refused before the resize would allocate it.
+MAX_RESULT_PIXELS = 100_000_000
+#: Largest file read, in bytes.
+MAX_FILE_BYTES = 1024 * 1024 * 1024
+#: The formats opened. Pillow could open more, but some run outside programs on the data
+#: (its EPS plugin calls Ghostscript), so an image file's bytes reach only these decoders.
+FORMATS = ("JPEG", "PNG", "GIF", "BMP", "TIFF", "WEBP")  # JPEG includes MPO, the multi-picture JPEG of cameras
 #: Smallest side accepted, in pixels. VGG19 halves the image four times before block5,
 #: so anything smaller has no spatial extent left at the deepest style layer.
 MIN_SIDE = 16
 #: Float image arrays may stray this far beyond [0, 1] (resampling overshoot) and are clipped;
 #: further means another scale (0-255, or [-1, 1]) and is an error.
 FLOAT_SLACK = 0.5
-#: URL downloads: seconds before giving up, and the largest body accepted, in bytes.
-URL_TIMEOUT_S = 30
-URL_MAX_BYTES = 64 * 1024 * 1024
-
 SAVE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 
 
-def _describe(source: ImageSource) -> str:
+def describe_source(source: ImageSource) -> str:
+    """How messages name ``source``: its path or URL (without credentials), else what it is."""
     if isinstance(source, (str, os.PathLike)):
-        return str(source)
-    return f"<{type(source).__name__} image>"
+        return display_url(str(source)) if is_url(str(source)) else str(source)
+    if isinstance(source, Image.Image):
+        return getattr(source, "filename", "") or "the given PIL image"
+    if isinstance(source, (bytes, bytearray)):
+        return "the given image bytes"
+    return "the given image array"
 
 
-def _read_url(url: str) -> bytes:
-    try:
-        request = urllib.request.Request(url, headers={"User-Agent": "nst_core"})
-        with urllib.request.urlopen(request, timeout=URL_TIMEOUT_S) as response:
-            data = response.read(URL_MAX_BYTES + 1)
-    except (urllib.error.URLError, OSError, ValueError) as err:
-        reason = getattr(err, "reason", err)
-        raise ImageError(f"{url}: could not download ({reason})") from None
-    if len(data) > URL_MAX_BYTES:
-        raise ImageError(f"{url}: larger than {URL_MAX_BYTES // 2**20} MiB, refused")
-    return data
+def _read_file(path: Path, name: str) -> bytes:
+    if not path.exists():
+        raise ImageError(f"{name}: no such file")
+    if path.is_dir():
+        raise ImageError(f"{name}: is a folder, not an image file")
+    length = path.stat().st_size
+    if length == 0:
+        raise ImageError(f"{name}: file is empty")
+    if length > MAX_FILE_BYTES:
+        raise ImageError(f"{name}: {length / 2**30:.1f} GiB is larger than the {MAX_FILE_BYTES / 2**30:g} GiB accepted")
+    return path.read_bytes()
 
 
 def _open(source: ImageSource, name: str) -> Image.Image:
@@ -66,41 +82,32 @@ def _open(source: ImageSource, name: str) -> Image.Image:
         return source
     if isinstance(source, (str, os.PathLike)):
         text = str(source)
-        if text.startswith(("http://", "https://")):
-            source = _read_url(text)
-        else:
-            path = Path(text).expanduser()
-            if not path.exists():
-                raise ImageError(f"{name}: no such file")
-            if path.is_dir():
-                raise ImageError(f"{name}: is a folder, not an image file")
-            if path.stat().st_size == 0:
-                raise ImageError(f"{name}: file is empty")
-            source = path.read_bytes()
+        source = read_url(text) if is_url(text) else _read_file(Path(text).expanduser(), name)
     if isinstance(source, (bytes, bytearray)):
         if len(source) == 0:
             raise ImageError(f"{name}: no image data (0 bytes)")
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-                return Image.open(io.BytesIO(source))
+                return Image.open(io.BytesIO(source), formats=FORMATS)
         except Image.DecompressionBombError:
             raise ImageError(f"{name}: declares too many pixels (decompression bomb?)") from None
         except UnidentifiedImageError:
-            raise ImageError(f"{name}: not an image file (unknown or corrupt format)") from None
+            raise ImageError(
+                f"{name}: not an image file in a format read here ({', '.join(FORMATS)}), or corrupt"
+            ) from None
+        except Exception as err:  # a plugin's own parser failing on a broken header
+            raise ImageError(f"{name}: corrupt image header ({one_line(err, 120)})") from None
     raise ImageError(f"{name}: cannot read an image from a {type(source).__name__}")
 
 
-def _to_rgb_array(image: Image.Image) -> np.ndarray:
+def _to_rgb_array(image: Image.Image, name: str) -> np.ndarray:
     """Convert any PIL mode to float RGB in [0, 1]; transparency is composited on white."""
     if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        # High bit-depth greyscale: convert("RGB") would clip at 255, so scale by the range.
-        grey = np.asarray(image, dtype=np.float32)
-        scale = 65535.0 if image.mode.startswith("I") and grey.max(initial=0) > 255 else 255.0
-        if image.mode == "F" and grey.max(initial=0) <= 1.0:
-            scale = 1.0
-        grey = np.clip(grey / scale, 0.0, 1.0)
-        return np.repeat(grey[:, :, None], 3, axis=2)
+        # High bit-depth greyscale: the values go through the rule of arrays (one rule for
+        # both), where convert("RGB") would clip them at 255.
+        grey = np.asarray(image)
+        return _array_to_rgb(grey.astype(np.uint16) if image.mode.startswith("I;16") else grey, name)
     if image.mode == "P" and "transparency" in image.info:
         image = image.convert("RGBA")
     if image.mode in ("RGBA", "LA", "PA", "La", "RGBa"):
@@ -119,19 +126,24 @@ def _array_to_rgb(array: np.ndarray, name: str) -> np.ndarray:
     if array.ndim != 3 or array.shape[2] not in (1, 3, 4):
         raise ImageError(f"{name}: array of shape {array.shape} is not an image (H x W x 1, 3 or 4)")
     if np.issubdtype(array.dtype, np.integer):
-        peak = 65535.0 if array.dtype in (np.uint16, np.int32, np.int64) and array.max() > 255 else 255.0
+        low_int, high_int = (int(array.min()), int(array.max())) if array.size else (0, 0)
+        if low_int < 0 or high_int > 65535:
+            raise ImageError(
+                f"{name}: integer values span [{low_int}, {high_int}]; give 8-bit (0-255) or 16-bit (0-65535) values"
+            )
+        peak = 65535.0 if array.dtype != np.uint8 and high_int > 255 else 255.0
         array = array.astype(np.float32) / peak
     else:
         array = array.astype(np.float32)
         if not np.all(np.isfinite(array)):
-            raise ImageError(f"{name}: array contains NaN or infinite values")
+            raise ImageError(f"{name}: contains NaN or infinite values")
         low, high = (float(array.min()), float(array.max())) if array.size else (0.0, 0.0)
         # Overshoot from resampling (bicubic, Lanczos ringing) is clipped; 0-255 or [-1, 1]
         # floats would become a white or half-black picture without a word.
         if low < -FLOAT_SLACK or high > 1.0 + FLOAT_SLACK:
             raise ImageError(
-                f"{name}: float array values span [{low:g}, {high:g}]; give [0, 1]"
-                " (divide 0-255 values by 255, or pass a uint8 array)"
+                f"{name}: float values span [{low:g}, {high:g}]; float images must hold [0, 1]"
+                " (divide 0-255 values by 255, or use 8-bit integers)"
             )
     array = np.clip(array, 0.0, 1.0)
     if array.shape[2] == 4:
@@ -153,7 +165,23 @@ def image_list(images: ImageSource | Sequence[ImageSource]) -> list[ImageSource]
     return [cast(ImageSource, images)]
 
 
-def load_image(source: ImageSource, size: int | None = None) -> np.ndarray:
+def _check_header(image: Image.Image, size: int | None, name: str) -> None:
+    """Refuse, before decoding, an image whose declared size is too small or too costly."""
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        raise ImageError(
+            f"{name}: declares {width}x{height} pixels, more than the {MAX_PIXELS:,} accepted (decompression bomb?)"
+        )
+    if size is not None and image.format not in ("JPEG", "MPO") and width * height > MAX_DECODE_PIXELS:
+        raise ImageError(
+            f"{name}: declares {width}x{height} pixels, more than the {MAX_DECODE_PIXELS:,} decoded for a"
+            f" {size} px result (decompression bomb?); shrink it first"
+        )
+    if min(width, height) < MIN_SIDE:
+        raise ImageError(f"{name}: {width}x{height} pixels is too small; need at least {MIN_SIDE} px on each side")
+
+
+def load_image(source: ImageSource, size: int | None = None, name: str | None = None) -> np.ndarray:
     """Read an image as float32 RGB in [0, 1], shape (height, width, 3).
 
     ``source`` is a file path, an http(s) URL, encoded bytes, a PIL image or an array
@@ -161,28 +189,45 @@ def load_image(source: ImageSource, size: int | None = None) -> np.ndarray:
     every mode becomes RGB (transparency over white). With ``size`` (pixels) the image is
     resized so its longest side is ``size``, keeping the aspect ratio.
 
+    Only JPEG, PNG, GIF, BMP, TIFF and WebP are decoded (:data:`FORMATS`). With ``size``,
+    large images are decoded at a reduced scale where the format allows and refused from
+    their header when they would cost more than :data:`MAX_DECODE_PIXELS`. ``name`` is how
+    messages call the image (default: its path or URL, or its kind).
+
     Raises :class:`ImageError` with a one-line message for anything unreadable.
     """
-    name = _describe(source)
+    name = describe_source(source) if name is None else name
     if isinstance(source, np.ndarray) or hasattr(source, "numpy"):
         array = _array_to_rgb(np.asarray(source), name)
     else:
         image = _open(source, name)
-        width, height = image.size
-        if width * height > MAX_PIXELS:
-            raise ImageError(
-                f"{name}: declares {width}x{height} pixels, more than the {MAX_PIXELS:,} accepted (decompression bomb?)"
-            )
+        _check_header(image, size, name)
         try:
+            shrink_to = size if size is not None and image.size[0] * image.size[1] > SHRINK_PIXELS else None
+            if shrink_to is not None and image.format in ("JPEG", "MPO"):
+                image.draft("RGB", (2 * shrink_to, 2 * shrink_to))  # decoded at 1/2, 1/4 or 1/8 scale
             image = ImageOps.exif_transpose(image)
             image.load()
-        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as err:
-            raise ImageError(f"{name}: truncated or corrupt image data ({err})") from None
-        array = _to_rgb_array(image)
+            if shrink_to is not None and max(image.size) >= 4 * shrink_to:  # in 8 bits, not as big floats
+                image = image.reduce(max(image.size) // (2 * shrink_to))
+            array = _to_rgb_array(image, name)
+        except ImageError:
+            raise
+        except MemoryError:
+            raise ImageError(f"{name}: too large to decode in the memory available") from None
+        except Exception as err:  # Pillow's decoders raise OSError, ValueError, SyntaxError... when data is broken
+            raise ImageError(f"{name}: truncated or corrupt image data ({one_line(err, 120)})") from None
     height, width = array.shape[:2]
     if min(height, width) < MIN_SIDE:
         raise ImageError(f"{name}: {width}x{height} pixels is too small; need at least {MIN_SIDE} px on each side")
     if size is not None:
+        scale = size / max(height, width)
+        result_pixels = round(height * scale) * round(width * scale)
+        if result_pixels > MAX_RESULT_PIXELS:  # before the resize allocates it
+            raise ImageError(
+                f"{name}: at size {size} it would be {round(width * scale)}x{round(height * scale)} px,"
+                f" more than the {MAX_RESULT_PIXELS:,} px an image may have here; choose a smaller size"
+            )
         array = resize_longest_side(array, size)
     return array
 
@@ -260,6 +305,27 @@ def os_error_reason(err: OSError) -> str:
     return err.strerror or one_line(err)
 
 
+def _file_mode(path: Path) -> int:
+    """Permissions for a new ``path``: those of the file it replaces, else 0o666 less the umask.
+
+    ``mkstemp`` makes its file private (0o600); a file made by ``open`` would get these.
+    """
+    with contextlib.suppress(OSError):
+        return stat.S_IMODE(path.stat().st_mode)
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process's umask (read from /proc where it can be, since setting it is process-wide)."""
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[str]:
     """Yield a temporary file name beside ``path``; rename it over ``path`` on success.
@@ -276,7 +342,7 @@ def atomic_output(path: Path) -> Iterator[str]:
     os.close(handle)
     try:
         yield temporary
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, _file_mode(path))
         os.replace(temporary, path)
     except BaseException as err:
         Path(temporary).unlink(missing_ok=True)
@@ -292,7 +358,10 @@ def save_image(image: np.ndarray, path: str | os.PathLike, quality: int = 95) ->
     only once complete (:func:`atomic_output`). Returns the path written.
     """
     path = check_output_path(path)
-    pil = to_pil(np.asarray(image))
+    image = np.asarray(image)
+    if not np.all(np.isfinite(image)):
+        raise ImageError(f"{path}: not written, the image has NaN or infinite pixels")
+    pil = to_pil(image)
     fmt = SAVE_FORMATS[path.suffix.lower()]
     with atomic_output(path) as temporary, open(temporary, "wb") as file:
         pil.save(file, format=fmt, **({"quality": quality} if fmt == "JPEG" else {}))

@@ -27,7 +27,7 @@ from ..options import OptionSpec, StyleOptions, option_fields
 #: them); the others follow in the spec's order. Menus keep the spec's order.
 SLIDER_ORDER = ("style_weight", "content_weight", "tv_weight", "steps", "size", "style_scale")
 SLIDER_WIDTH = "380px"
-MENU_WIDTH = "190px"
+MENU_WIDTH = "220px"
 
 Fields = Sequence[tuple[dataclasses.Field, OptionSpec]]
 
@@ -53,7 +53,7 @@ def control_widget(field: dataclasses.Field, spec: OptionSpec, value: Any) -> wi
             options=spec.choices,
             value=value,
             layout=widgets.Layout(width=MENU_WIDTH),
-            style={"description_width": "75px"},
+            style={"description_width": "95px"},  # room for the longest label, "keep colours"
             **common,
         )
     kind = value_type(field)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -80,4 +81,5 @@ class ImagePicker:
             self.thumbnail.value = png_bytes(load_image(source, THUMB_PX))
             self.thumbnail.layout.display = None
         except NSTError as err:
-            self.message.value = f"<span style='color:#b00'>{err}</span>"
+            # Escaped: a server's or file's text must not become the page's HTML or script.
+            self.message.value = f"<span style='color:#b00'>{html.escape(str(err))}</span>"

@@ -72,6 +72,7 @@ class RunView:
     def __init__(self, steps: int, save_path: str = "stylized.png"):
         self.frames: list[np.ndarray] = []  # uint8 thumbnails of the pictures shown, for the GIF
         self.tiles: list[tuple[str, bytes]] = []  # (title, PNG) of the last run's pictures
+        self._previous: tuple[Any, ...] | None = None  # what start() cleared, restored on failure
         self._plot_steps: list[int] = []
         self._plot_losses: dict[str, list[float]] = {}
         self.live_image = widgets.Image(format="png", layout=widgets.Layout(width="336px", height="auto"))
@@ -81,7 +82,11 @@ class RunView:
         top = widgets.Layout(align_items="flex-start", flex_flow="row wrap")
         self.result_row = widgets.HBox([], layout=widgets.Layout(align_items="flex-start", flex_flow="row wrap"))
         self.evolution = widgets.Image(format="gif", layout=widgets.Layout(width="200px", height="auto"))
-        self.save_path = widgets.Text(value=save_path, description="file", layout=widgets.Layout(width="260px"))
+        # Sent to the kernel once, on Enter or leaving the box: typing sends nothing that a
+        # click on Save could overtake.
+        self.save_path = widgets.Text(
+            value=save_path, description="file", continuous_update=False, layout=widgets.Layout(width="260px")
+        )
         self.save_button = widgets.Button(description="Save", icon="download", disabled=True)
         self.download_link = widgets.HTML()
         self.widget = widgets.VBox(
@@ -94,7 +99,14 @@ class RunView:
         )
 
     def start(self, total_steps: int) -> None:
-        """Clear the last run's pictures for a run of ``total_steps`` steps."""
+        """Clear the last run's pictures for a run of ``total_steps`` steps (kept to restore on failure)."""
+        self._previous = (
+            self.live_image.value,
+            self.result_row.children,
+            self.evolution.value,
+            self.tiles,
+            self.save_button.disabled,
+        )
         self.frames = []
         self._plot_steps, self._plot_losses = [], {}
         self.progress.max, self.progress.value, self.progress.description = max(1, total_steps), 0, "step 0"
@@ -150,10 +162,14 @@ class RunView:
 
     def show_error(self, err: BaseException) -> None:
         """A run's error in the status line: an NSTError's one line, anything else with its type."""
-        if isinstance(err, NSTError):
-            self.say(f"<span style='color:#b00'>{err}</span>")
-        else:
-            self.say(f"<span style='color:#b00'>failed: {type(err).__name__}: {err}</span>")
+        if self._previous is not None:  # a failed run leaves the last result as it was
+            (self.live_image.value, self.result_row.children, self.evolution.value, self.tiles, disabled) = (
+                self._previous
+            )
+            self.save_button.disabled = disabled
+            self._previous = None
+        text = str(err) if isinstance(err, NSTError) else f"failed: {type(err).__name__}: {err}"
+        self.say(f"<span style='color:#b00'>{html.escape(text)}</span>")  # server text is not markup
 
     def snapshot(self, result: Any):
         """A static HTML view of the last run (pictures, loss plot, evolution GIF).

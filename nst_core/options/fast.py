@@ -28,7 +28,9 @@ class FastOptions:
     )
     model: str | None = option(
         None,
-        "Hub handle or URL, SavedModel folder, .tflite folder, or 'predict.tflite,transfer.tflite'",
+        "Hub handle or URL, SavedModel folder, .tflite folder, or 'predict.tflite,transfer.tflite'"
+        " (default: $NST_FAST_MODEL, else the .tflite pair in $NST_MODELS_DIR, else TensorFlow Hub)."
+        " A SavedModel runs its own code as it loads: load only models you trust; share .tflite files",
         "fast network",
     )
     backend: str = option("auto", "auto picks by what --model is", "fast network", choices=BACKENDS)

@@ -84,25 +84,35 @@ def option_fields(options_class: type | None = None) -> list[tuple[dataclasses.F
     return [(field, field.metadata["spec"]) for field in fields]
 
 
-def whole(options: Any, name: str, minimum: int) -> None:
-    """Check that the field ``name`` of ``options`` is a whole number >= ``minimum``; store it as int."""
+#: Largest number a weight, learning rate or other float option may be: far beyond any useful
+#: value, and small enough that it times a loss of about 1 stays finite in float32 (3.4e38).
+MAX_NUMBER = 1e30
+#: Largest whole-number option (sizes, steps, seeds) that is not limited by its own meaning.
+MAX_WHOLE = 2**31 - 1
+
+
+def whole(options: Any, name: str, minimum: int, maximum: int = MAX_WHOLE) -> None:
+    """Check that the field ``name`` of ``options`` is a whole number in [minimum, maximum]; store it as int."""
     value = getattr(options, name)
     if (
         isinstance(value, bool)
         or not isinstance(value, numbers.Real)
         or not float(value).is_integer()
-        or value < minimum
+        or not minimum <= float(value) <= maximum
     ):
-        raise OptionError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+        raise OptionError(f"{name} must be a whole number from {minimum} to {maximum}, got {value!r}")
     object.__setattr__(options, name, int(float(value)))
 
 
-def number(options: Any, name: str, minimum: float, strict: bool = False) -> None:
-    """Check that the field ``name`` of ``options`` is a finite number >= (or >) ``minimum``; store a float."""
+def number(options: Any, name: str, minimum: float, strict: bool = False, maximum: float = MAX_NUMBER) -> None:
+    """Check that the field ``name`` of ``options`` is a number above ``minimum`` and at most ``maximum``.
+
+    ``strict``: strictly above ``minimum``. Stores the value as a float.
+    """
     value = getattr(options, name)
     ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
-    ok = ok and (value > minimum if strict else value >= minimum)
+    ok = ok and (value > minimum if strict else value >= minimum) and value <= maximum
     if not ok:
         relation = ">" if strict else ">="
-        raise OptionError(f"{name} must be a number {relation} {minimum:g}, got {value!r}")
+        raise OptionError(f"{name} must be a number {relation} {minimum:g} and at most {maximum:g}, got {value!r}")
     object.__setattr__(options, name, float(value))

@@ -23,6 +23,9 @@ from ..engine.weights import check_weights
 from ..errors import OptionError
 from .spec import Control, number, option, whole
 
+#: Most L-BFGS pairs: beyond a few hundred they add memory and time, not quality.
+MAX_LBFGS_HISTORY = 1000
+
 #: Starting images by name (an image file or array is also accepted).
 INIT_CHOICES = ("content", "noise", "style", "fast")
 
@@ -183,7 +186,7 @@ class StyleOptions:
     def __post_init__(self) -> None:
         whole(self, "size", minimum=16)
         whole(self, "steps", minimum=0)
-        whole(self, "lbfgs_history", minimum=1)
+        whole(self, "lbfgs_history", minimum=1, maximum=MAX_LBFGS_HISTORY)
         for name in ("content_weight", "style_weight", "tv_weight"):
             number(self, name, minimum=0.0)
         number(self, "style_scale", minimum=0.0, strict=True)

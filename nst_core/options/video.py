@@ -71,7 +71,7 @@ class VideoOptions:
     fast_model: str | None = option(
         None,
         "fast mode: model location, as nst fast --model (default: $NST_FAST_MODEL, else the .tflite pair in"
-        " $NST_MODELS_DIR, else TensorFlow Hub)",
+        " $NST_MODELS_DIR, else TensorFlow Hub); load only models you trust (see nst fast --help)",
         "video",
         aliases=("--model",),
     )
@@ -93,7 +93,8 @@ class VideoOptions:
         if self.end is not None:
             whole(self, "end", minimum=self.start + 1)
         if self.fps is not None:
-            number(self, "fps", minimum=0.0, strict=True)
+            # A GIF holds a frame for at most 655.35 s, and no player shows 1000 frames a second.
+            number(self, "fps", minimum=0.01, maximum=1000.0)
         if self.mode not in MODES:
             raise OptionError(f"mode must be one of {', '.join(MODES)}, got {self.mode!r}")
         number(self, "fast_blend", minimum=0.0)

@@ -18,7 +18,7 @@ from PIL import Image, ImageSequence
 
 from ..errors import ImageError, OptionError
 from ..image.encode import write_gif
-from ..image.io import atomic_output, check_output, load_image, resize, resize_longest_side, to_uint8
+from ..image.io import MIN_SIDE, atomic_output, check_output, load_image, resize, resize_longest_side, to_uint8
 
 #: Suffixes read as a folder of frames' files (sorted by name).
 FRAME_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
@@ -81,7 +81,7 @@ def probe_video(path: str | os.PathLike, fps: float | None = None) -> VideoInfo:
         except (OSError, SyntaxError, ValueError):
             raise ImageError(f"{path}: not a readable GIF") from None
         rate = fps or 1000.0 / float(np.mean(durations))
-        return VideoInfo(path, rate, len(durations), size)
+        return _checked(VideoInfo(path, rate, len(durations), size))
     import imageio_ffmpeg
 
     meta = _ffmpeg_header(path)
@@ -90,14 +90,26 @@ def probe_video(path: str | os.PathLike, fps: float | None = None) -> VideoInfo:
     except (OSError, RuntimeError, ValueError) as err:
         raise ImageError(f"{path}: not a video ffmpeg can read ({_last_line(err)})") from None
     if not meta.get("size") or not count:
-        raise ImageError(f"{path}: holds no video frames")
-    return VideoInfo(
-        path,
-        float(fps or meta.get("fps") or DEFAULT_FPS),
-        int(count),
-        tuple(meta["size"]),
-        has_audio=bool(meta.get("audio_codec")),
+        raise ImageError(f"{path}: holds no video frames (a sound-only file?)")
+    return _checked(
+        VideoInfo(
+            path,
+            float(fps or meta.get("fps") or DEFAULT_FPS),
+            int(count),
+            tuple(meta["size"]),
+            has_audio=bool(meta.get("audio_codec")),
+        )
     )
+
+
+def _checked(info: VideoInfo) -> VideoInfo:
+    """``info`` if its frames are as large as a single image must be, else :class:`ImageError`."""
+    width, height = info.size
+    if min(width, height) < MIN_SIDE:
+        raise ImageError(
+            f"{info.path}: frames are {width}x{height} pixels, too small; need at least {MIN_SIDE} px on each side"
+        )
+    return info
 
 
 def _even(image: np.ndarray) -> np.ndarray:
@@ -224,10 +236,34 @@ def write_video(
             write_gif([_fit(f, height, width) for f in frames], temporary, 1.0 / fps)
         else:
             _write_mp4(frames, temporary, fps, height, width, audio_from, quality)
-            # imageio-ffmpeg does not report every ffmpeg failure; an empty file is one.
-            if os.path.getsize(temporary) == 0:
-                raise ImageError(f"{path}: ffmpeg wrote no video (see its message above)")
+        _check_written(temporary, path, len(frames))  # before it replaces anything
     return path
+
+
+def _check_written(temporary: str, path: Path, expected: int) -> None:
+    """Raise :class:`ImageError` unless ``temporary`` is a readable clip of ``expected`` frames.
+
+    imageio-ffmpeg does not report every ffmpeg failure: on a full disk the MP4's trailer
+    (its index) is lost and the file is unplayable though not empty. So the written file is
+    read back before it replaces the output and before the frames are let go.
+    """
+    try:
+        if path.suffix.lower() == ".gif":
+            with Image.open(temporary) as gif:  # Pillow merges identical frames: decode them all instead
+                gif.seek(gif.n_frames - 1)
+                gif.load()
+                count = expected
+        else:
+            import imageio_ffmpeg
+
+            count = imageio_ffmpeg.count_frames_and_secs(temporary)[0] if os.path.getsize(temporary) else 0
+    except Exception:  # ffmpeg's or Pillow's own words for a damaged file vary: the count says it
+        count = 0
+    if count != expected:
+        raise ImageError(
+            f"{path}: the video written is damaged ({count} of {expected} frames readable; a full disk?);"
+            " nothing was replaced"
+        )
 
 
 def _fit(frame: np.ndarray, height: int, width: int) -> np.ndarray:

@@ -15,10 +15,10 @@ inputs and settings picks up at the first missing frame.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -120,8 +120,8 @@ def _open_work_dir(work_dir: Path, fingerprint: str) -> None:
                 " delete it or choose another work folder"
             )
         return
-    if work_dir.exists() and any(work_dir.glob("frame_*.png")):
-        raise OptionError(f"{work_dir}: holds frames of an unknown run; delete it or choose another work folder")
+    if work_dir.exists() and any(work_dir.iterdir()):  # not ours: nothing in it may be touched
+        raise OptionError(f"{work_dir}: holds files of its own; delete it or choose another work folder")
     try:
         work_dir.mkdir(parents=True, exist_ok=True)
         settings.write_text(json.dumps({"fingerprint": fingerprint}))
@@ -129,15 +129,69 @@ def _open_work_dir(work_dir: Path, fingerprint: str) -> None:
         raise OptionError(f"{work_dir}: cannot make the work folder ({os_error_reason(err)})") from None
 
 
+def remove_work_dir(work_dir: Path) -> None:
+    """Remove what a run put in ``work_dir`` (its frames and settings), then the folder if empty.
+
+    Never a whole tree: a folder that holds anything else is left with it.
+    """
+    for item in [*work_dir.glob("frame_*.png"), work_dir / SETTINGS_FILE]:
+        item.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # not empty, or already gone
+        work_dir.rmdir()
+
+
+def _model_identity(location: str | None) -> list[str]:
+    """Digests of the files of the fast model that ``location`` resolves to.
+
+    Where a part of it is not a local file (a Hub handle), the part itself stands for it.
+    """
+    from ..fast import load_fast_model
+
+    parts = []
+    for part in load_fast_model(location).location.split(","):
+        path = Path(part)
+        if path.is_dir() and (path / "saved_model.pb").is_file():
+            path = path / "saved_model.pb"
+        parts.append(_file_digest(path) if path.is_file() else part)
+    return parts
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _record_frame(work_dir: Path, index: int) -> None:
+    """Note the digest of frame ``index`` in the settings, so a resume can tell it was not changed."""
+    settings = work_dir / SETTINGS_FILE
+    stored = json.loads(settings.read_text())
+    stored.setdefault("frames", {})[str(index)] = _file_digest(work_dir / FRAME_PATTERN.format(index))
+    temporary = settings.with_suffix(".tmp")
+    temporary.write_text(json.dumps(stored))
+    os.replace(temporary, settings)  # a kill mid-write leaves the old settings, never half
+
+
 def _finished_frames(work_dir: Path | None, count: int) -> list[np.ndarray]:
-    """Frames already written by an earlier run, in order, up to the first missing one."""
+    """Frames already written by an earlier run, in order, up to the first missing one.
+
+    Each is checked against the digest noted when it was written: a frame replaced or
+    edited since (another size, or a foreign picture of the same size) is refused in one
+    line rather than mixed into the clip.
+    """
     done: list[np.ndarray] = []
     if work_dir is None:
         return done
+    try:
+        recorded = json.loads((work_dir / SETTINGS_FILE).read_text()).get("frames", {})
+    except (OSError, ValueError):
+        recorded = {}
     for index in range(count):
         path = work_dir / FRAME_PATTERN.format(index)
         if not path.exists():
             break
+        if recorded.get(str(index)) != _file_digest(path):
+            raise OptionError(
+                f"{path}: changed since this run wrote it; delete it (and the frames after it) to redo it"
+            )
         done.append(load_image(path))
     return done
 
@@ -230,6 +284,9 @@ def stylize_video(
             "mode": mode,
             "fast_blend": fast_blend,
             "fast_model": fast_model,
+            # What the network is, not only where: a changed NST_MODELS_DIR or model file
+            # must not mix two networks' frames in one clip.
+            "fast_model_files": _model_identity(fast_model) if mode == "fast" else None,
             "fast_refine_steps": fast_refine_steps,
             "flow_preset": flow_preset,
         }
@@ -250,7 +307,16 @@ def stylize_video(
                 refine = _optimizing_stylist(
                     frames[0], styles, options, fast_refine_steps, temporal_weight, True, lbfgs_history
                 )
-            stylise_one = _fast_stylist(styles, fast_blend, fast_model, refine, fast_refine_steps)
+            # The network takes its styles at full size (it crops and scales them to 256 px
+            # itself), as nst fast does, not at the frames' size; every style, blended.
+            fast_styles = [load_image(s) for s in pipeline.style_sources(style)]
+            if options.preserve_colors == "histogram":
+                from ..engine.color import match_color_histogram
+
+                fast_styles = [match_color_histogram(s, frames[0]) for s in fast_styles]
+            stylise_one = _fast_stylist(
+                fast_styles, options.style_blend_weights, fast_blend, fast_model, refine, fast_refine_steps
+            )
         else:
             stylise_one = _optimizing_stylist(
                 frames[0], styles, options, first_steps, temporal_weight, warm_start, lbfgs_history
@@ -263,6 +329,7 @@ def stylize_video(
             image, style_loss = stylise_one(index, frames[index], previous)
             if work is not None:
                 save_image(image, work / FRAME_PATTERN.format(index))
+                _record_frame(work, index)
             result.frames.append(image)
             result.style_loss.append(style_loss)
             if on_frame is not None:
@@ -271,7 +338,7 @@ def stylize_video(
         # A refusal before the first frame (no fast model, ...) leaves no empty work folder
         # behind; finished frames stay, for a rerun to resume.
         if created and work is not None and not any(work.glob("frame_*")):
-            shutil.rmtree(work, ignore_errors=True)
+            remove_work_dir(work)
         raise
     result.seconds = time.perf_counter() - start
     return result
@@ -348,17 +415,22 @@ def _optimizing_stylist(
 
 
 def _fast_stylist(
-    styles: list[np.ndarray], blend: float, location: str | None, refine: RefiningStylist | None, refine_steps: int
+    styles: list[np.ndarray],
+    blend_weights: Sequence[float] | None,
+    blend: float,
+    location: str | None,
+    refine: RefiningStylist | None,
+    refine_steps: int,
 ) -> Stylist:
     """Feed-forward stylisation per frame.
 
     Temporal terms: :func:`blend_reliable`, then optionally ``refine_steps`` of optimisation
     with the temporal loss, started from the network's output.
     """
-    from ..fast import load_fast_model  # TensorFlow Hub / Lite are loaded only for this mode
+    from ..fast import blend_style_vectors, load_fast_model  # Hub / Lite are loaded only for this mode
 
     model = load_fast_model(location)
-    vector = model.style_vector(styles[0])
+    vector = blend_style_vectors(model, styles, blend_weights)
 
     def stylise(index: int, frame: np.ndarray, previous: tuple[np.ndarray, np.ndarray] | None) -> tuple:
         image = np.clip(np.asarray(model.transfer(frame, vector), np.float32), 0.0, 1.0)

@@ -95,3 +95,22 @@ def test_main_command_refines_a_fast_start(models, tmp_path):
     assert cli.main([CONTENT, STYLE, "-o", str(out), "--init", "fast", "-s", "64", "-n", "2", "-q"]) == 0
     with Image.open(out) as image:
         assert image.size == (64, 48)
+
+
+@pytest.mark.fast_models
+def test_a_fast_run_prints_only_its_own_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from ..helpers import ROOT
+
+    out = tmp_path / "out.png"
+    done = subprocess.run(
+        [sys.executable, "-m", "nst_core.cli", "fast", CONTENT, STYLE, "-o", str(out), "-s", "96"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        timeout=300,
+    )
+    assert done.returncode == 0 and done.stderr.count("\n") == 1 and done.stderr.startswith("nst fast: saved")

@@ -137,3 +137,38 @@ def test_adam_is_the_tf_tutorials_keras_adam_with_clipping():
         keras_adam.apply_gradients([(tape.gradient(loss, image), image)])
         image.assign(tf.clip_by_value(image, 0.0, 1.0))
     np.testing.assert_allclose(ours.history["total"], losses, rtol=1e-5)
+
+
+def test_the_history_records_the_kept_image_not_a_rejected_trial():
+    # A learning rate 30 times too long makes L-BFGS backtrack often; the loss the user sees
+    # (the plot, the progress bar) is that of the image kept, which never rises.
+    rng = np.random.default_rng(0)
+    target = rng.uniform(0.2, 0.8, (16, 16, 3)).astype(np.float32)
+
+    def objective(images):
+        change = images[0] - target
+        return {"total": tf.reduce_sum(tf.square(change) + 50.0 * tf.square(tf.square(change)))}
+
+    run = optimize_image(objective, np.full(target.shape, 0.5, np.float32), 30, learning_rate=30.0)
+    total = run.history["total"]
+    assert np.all(np.diff(total) <= 1e-6 * total[:-1])
+    assert run.best_loss == pytest.approx(total.min())
+
+
+@pytest.mark.parametrize("optimizer", ["lbfgs", "adam"])
+def test_a_loss_that_turns_nan_stops_the_run_with_the_best_finite_image(optimizer):
+    target = np.full((16, 16, 3), 0.8, np.float32)
+    calls = tf.Variable(0)
+
+    def objective(images):
+        calls.assign_add(1)
+        loss = tf.reduce_sum(tf.square(images[0] - target))
+        return {"total": tf.where(calls > 4, tf.constant(np.nan, tf.float32), loss)}
+
+    seen = []
+    run = optimize_image(
+        objective, np.full(target.shape, 0.5, np.float32), 20, optimizer=optimizer, callback=seen.append
+    )
+    assert run.stopped == "diverged" and run.steps < 20
+    assert np.isfinite(run.image).all() and np.isfinite(run.best_loss)
+    assert all(np.isfinite(progress.image).all() for progress in seen)

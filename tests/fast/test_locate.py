@@ -34,3 +34,9 @@ def test_bad_model_locations_raise_model_error(tmp_path):
         fast.load_fast_model(str(tmp_path), backend="hub")
     with pytest.raises(OptionError, match="backend"):
         fast.load_fast_model(str(tmp_path), backend="gpu")
+
+
+def test_offline_without_a_model_names_the_variable_users_set():
+    # A Hub handle that cannot be fetched (nothing listens on this local port): as offline.
+    with pytest.raises(ModelError, match="set NST_MODELS_DIR to the folder holding"):
+        fast.load_fast_model("https://127.0.0.1:9/no-model", backend="hub")

@@ -2,6 +2,9 @@
 
 import http.server
 import io
+import os
+import re
+import stat
 import struct
 import threading
 import zlib
@@ -25,6 +28,8 @@ def _pil_rgb(width=40, height=30):
 @pytest.mark.parametrize("mode", ["RGB", "L", "1", "P", "CMYK", "YCbCr", "I", "F", "LA", "RGBA", "I;16"])
 def test_every_mode_becomes_float_rgb(mode, tmp_path):
     image = _pil_rgb().convert(mode) if mode != "I;16" else Image.fromarray(np.full((30, 40), 40000, dtype=np.uint16))
+    if mode == "F":  # float images hold [0, 1], as float arrays do
+        image = Image.fromarray(np.asarray(image) / 255)
     suffix = ".tiff" if mode in ("CMYK", "YCbCr", "I", "F") else ".png"
     path = tmp_path / f"image{suffix}"
     image.save(path)
@@ -33,6 +38,22 @@ def test_every_mode_becomes_float_rgb(mode, tmp_path):
     assert 0.0 <= array.min() and array.max() <= 1.0
     if mode == "I;16":  # 16-bit grey scaled by its range, not clipped at 255
         assert array.mean() == pytest.approx(40000 / 65535, abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (np.linspace(0, 1000, 30 * 40, dtype=np.float32), "float values span [0, 1000]"),
+        (np.full(30 * 40, np.nan, dtype=np.float32), "NaN"),
+        (np.linspace(0, 1e9, 30 * 40).astype(np.int32), "integer values span"),
+    ],
+)
+def test_high_range_and_nan_files_are_refused_as_arrays_are(values, message, tmp_path):
+    path = tmp_path / "scientific.tiff"
+    Image.fromarray(values.reshape(30, 40)).save(path)
+    for source in (path, values.reshape(30, 40)):
+        with pytest.raises(ImageError, match=re.escape(message)):
+            load_image(source)
 
 
 def test_transparency_is_composited_on_white(tmp_path):
@@ -172,7 +193,7 @@ def test_unsupported_output_format_is_refused(tmp_path):
 def test_float_arrays_outside_zero_to_one_are_refused_not_clipped():
     photo = load_image(CONTENT, 32)
     for wrong in (photo * 255.0, photo * 2.0 - 1.0):  # 0-255 floats, [-1, 1] floats
-        with pytest.raises(ImageError, match=r"float array values span .*give \[0, 1\]"):
+        with pytest.raises(ImageError, match=r"float values span .*must hold \[0, 1\]"):
             load_image(wrong)
     overshoot = photo.copy()
     overshoot[0, 0] = [1.2, -0.1, 0.5]  # bicubic or Lanczos ringing is clipped quietly
@@ -187,4 +208,27 @@ def test_a_folder_we_may_not_even_look_into_is_one_line(tmp_path, monkeypatch):
     with pytest.raises(OptionError, match=r"out.png: cannot write \(Permission denied\)"):
         save_image(np.zeros((20, 20, 3)), tmp_path / "private" / "out.png")
     monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_outputs_honour_the_umask_and_keep_an_existing_files_mode(umask, tmp_path):
+    old = os.umask(umask)
+    try:
+        path = save_image(np.zeros((16, 16, 3)), tmp_path / "new.png")
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+        private = tmp_path / "private.png"
+        private.write_bytes(b"")
+        private.chmod(0o600)
+        save_image(np.zeros((16, 16, 3)), private)
+        assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    finally:
+        os.umask(old)
+
+
+def test_a_non_finite_picture_is_never_written(tmp_path):
+    image = np.zeros((16, 16, 3), np.float32)
+    image[3, 3, 1] = np.nan
+    with pytest.raises(ImageError, match="NaN or infinite"):
+        save_image(image, tmp_path / "out.png")
     assert list(tmp_path.iterdir()) == []

@@ -284,3 +284,29 @@ def test_without_sample_images_the_url_box_still_works(tmp_path):
     app.style.url.value = str(IMAGES / "starry_night.jpg")
     app.run_button.click()
     assert fake.calls[0]["style"] == str(IMAGES / "starry_night.jpg")
+
+
+def test_error_text_is_shown_as_text_never_as_markup(tmp_path):
+    hostile = "<img src=x onerror=alert(1)>.jpg"
+
+    def failing_stylize(content, style, **kwargs):
+        raise nst_core.ImageError(f"{hostile}: could not download (HTTP 404 <script>alert(1)</script>)")
+
+    app = make_app(failing_stylize)
+    app.style.url.value = str(tmp_path / hostile)
+    assert "<img" not in app.style.message.value and "&lt;img" in app.style.message.value
+    app.run_button.click()
+    assert "<script>" not in app.status.value and "&lt;script&gt;" in app.status.value
+
+
+def test_a_failed_run_keeps_the_previous_result_and_its_save(tmp_path):
+    fake = FakeStylize()
+    app = make_app(fake)
+    app.run_button.click()
+    picture, row = app.live_image.value, app.result_row.children
+    assert picture and row and not app.save_button.disabled
+    app.stylize = lambda *args, **kwargs: (_ for _ in ()).throw(nst_core.ImageError("painting.jpg: no such file"))
+    app.run_button.click()
+    assert "no such file" in app.status.value
+    assert app.live_image.value == picture and app.result_row.children == row and not app.save_button.disabled
+    assert app.save(tmp_path / "kept.png").exists()

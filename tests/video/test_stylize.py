@@ -1,5 +1,6 @@
 """Video stylisation at 64 px with the real VGG19 weights: temporal loss, consistency, files, resume, errors."""
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -8,6 +9,7 @@ import tensorflow as tf
 
 from nst_core import cli
 from nst_core.errors import NSTError, OptionError
+from nst_core.image.io import save_image
 from nst_core.options import StyleOptions
 from nst_core.video import clips, flow
 from nst_core.video import io as video_io
@@ -88,6 +90,11 @@ def test_interrupted_run_resumes_at_the_next_unfinished_frame(scene, tmp_path):
     assert len(list(work.glob("frame_*.png"))) == 4
     with pytest.raises(OptionError, match="different"):
         video.stylize_video(frames, STYLE, TINY.replace(steps=4), first_steps=3, work_dir=work)
+    # A finished frame replaced behind the run's back is refused, whatever its size.
+    for foreign in (np.zeros((8, 8, 3)), np.zeros_like(result.frames[1])):
+        save_image(foreign, work / "frame_00001.png")
+        with pytest.raises(OptionError, match="frame_00001.png: changed since this run wrote it"):
+            video.stylize_video(frames, STYLE, TINY, first_steps=3, work_dir=work)
 
 
 @pytest.mark.vgg19
@@ -179,7 +186,7 @@ def test_bad_input_is_one_line_and_exit_2_with_no_output(tmp_path, capsys, monke
     err = capsys.readouterr().err.strip()
     assert code == 2 and err.startswith("nst video: error:") and "\n" not in err and "Traceback" not in err
     if make == "tiny_style":
-        assert "the style image is 16x" in err and "style_scale" in err
+        assert f"{STYLE}: the style image is 16x" in err and "style_scale" in err  # named, as every file in a message
     assert not out.exists() and not any(p.name.startswith((".out", "out")) for p in tmp_path.iterdir())
 
 
@@ -207,9 +214,44 @@ def test_an_ffmpeg_failure_that_writes_nothing_is_an_error(tmp_path, monkeypatch
     out = tmp_path / "out.mp4"
     out.write_bytes(b"previous video")
     monkeypatch.setattr(video_io, "_write_mp4", lambda *args: None)  # ffmpeg quit without a frame
-    with pytest.raises(NSTError, match="ffmpeg wrote no video"):
+    with pytest.raises(NSTError, match="damaged"):
         video_io.write_video(clips.moving_scene(2, 32), out, fps=5)
     assert out.read_bytes() == b"previous video" and [p.name for p in tmp_path.iterdir()] == ["out.mp4"]
+
+
+@pytest.mark.fast_models
+def test_a_video_truncated_by_a_full_disk_replaces_nothing_and_keeps_the_frames(tmp_path, monkeypatch, capsys):
+    real_write = video_io._write_mp4
+
+    def full_disk(frames, path, *args):  # ffmpeg loses the MP4's trailer and says nothing
+        real_write(frames, path, *args)
+        with open(path, "r+b") as file:
+            file.truncate(os.path.getsize(path) // 2)
+
+    source = tmp_path / "frames"
+    for index, frame in enumerate(clips.moving_scene(4, 48)):
+        save_image(frame, source / f"f{index}.png")
+    out = tmp_path / "out.mp4"
+    video_io.write_video(clips.moving_scene(2, 32), out, fps=5)
+    before = out.read_bytes()
+    monkeypatch.setattr(video_io, "_write_mp4", full_disk)
+    code = cli.main(["video", str(source), str(STYLE), "-o", str(out), "--mode", "fast", "-s", "48", "-q"])
+    assert code == 2 and "damaged" in capsys.readouterr().err
+    assert out.read_bytes() == before  # the earlier video is still there
+    work = tmp_path / ".out.mp4.frames"
+    assert len(list(work.glob("frame_*.png"))) == 4  # and every finished frame, for a rerun
+
+
+def test_a_folder_with_the_work_folders_name_is_never_deleted(tmp_path, capsys):
+    source = tmp_path / "frames"
+    for index, frame in enumerate(clips.moving_scene(3, 48)):
+        save_image(frame, source / f"f{index}.png")
+    mine = tmp_path / ".out.gif.frames"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("the user's own file")
+    code = cli.main(["video", str(source), str(STYLE), "-o", str(tmp_path / "out.gif"), "--mode", "fast", "-q"])
+    assert code == 2 and "holds files" in capsys.readouterr().err
+    assert (mine / "notes.txt").read_text() == "the user's own file"
 
 
 class _FlickeringStylizer:
@@ -232,6 +274,7 @@ def test_fast_mode_temporal_terms_with_a_stand_in_network(scene, monkeypatch):
 
     fake = types.ModuleType("nst_core.fast")
     fake.load_fast_model = lambda location=None, backend="auto": _FlickeringStylizer()
+    fake.blend_style_vectors = lambda model, styles, weights=None: model.style_vector(styles[0])
     monkeypatch.setitem(sys.modules, "nst_core.fast", fake)
     frames, flows = scene
     plain = video.stylize_video(frames, STYLE, TINY, mode="fast", fast_blend=0.0)
@@ -297,3 +340,14 @@ def test_the_sliced_style_loss_paints_a_clip(scene):
     result = video.stylize_video(frames, STYLE, TINY.replace(style_loss="sliced", seed=1), first_steps=6)
     assert len(result.frames) == 3 and np.isfinite(result.style_loss).all()
     assert all(frame.shape == frames[0].shape for frame in result.frames)
+
+
+def test_a_clip_of_tiny_frames_is_refused_as_a_tiny_image_is(tmp_path, capsys):
+    tiny = [np.full((8, 8, 3), 0.5, np.float32)] * 3
+    for suffix in (".gif", ".mp4"):
+        clip = tmp_path / f"tiny{suffix}"
+        video_io.write_video(tiny, clip, fps=5)
+        with pytest.raises(NSTError, match="too small; need at least 16 px"):
+            video_io.probe_video(clip)
+        assert cli.main(["video", str(clip), str(STYLE), "-o", str(tmp_path / "out.gif"), "-q"]) == 2
+        assert "too small" in capsys.readouterr().err
