@@ -50,7 +50,10 @@ class StrengthSlider:
         self.slider = widgets.FloatSlider(
             value=strength, min=0.0, max=1.0, step=0.05, description="strength", continuous_update=True
         )
-        self.picture = widgets.Image(format="png")
+        # At its own pixel size: stretched to the cell's width a small picture was blurred.
+        self.picture = widgets.Image(
+            format="png", layout=widgets.Layout(width=f"{self.content.shape[1]}px", height="auto")
+        )
         self.widget = widgets.VBox([self.slider, self.picture])
         self.result: np.ndarray | None = None
         self.slider.observe(lambda change: self.render(change["new"]), names="value")

@@ -51,7 +51,7 @@ class ImagePicker:
         self.upload = widgets.FileUpload(accept="image/*", multiple=False, description="Upload", layout=narrow)
         self.url = widgets.Text(placeholder="or an image URL", continuous_update=False, layout=narrow)
         self.thumbnail = widgets.Image(format="png", layout=widgets.Layout(width=f"{THUMB_PX}px", height="auto"))
-        self.message = widgets.HTML()
+        self.message = widgets.HTML(layout=narrow)
         for control in (self.dropdown, self.upload, self.url):
             control.observe(self._refresh, names="value")
         self.widget = widgets.VBox(
@@ -82,4 +82,5 @@ class ImagePicker:
             self.thumbnail.layout.display = None
         except NSTError as err:
             # Escaped: a server's or file's text must not become the page's HTML or script.
-            self.message.value = f"<span style='color:#b00'>{html.escape(str(err))}</span>"
+            # Wrapped within the narrow column (a long URL has no spaces to break at), not clipped.
+            self.message.value = f"<span style='color:#b00;overflow-wrap:anywhere'>{html.escape(str(err))}</span>"

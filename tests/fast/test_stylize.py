@@ -96,3 +96,4 @@ def test_strength_slider_updates_the_picture(lite_model):
         ui.result, fast.fast_stylize(ui.content, STYLE, model=lite_model, strength=0.0), atol=1e-5
     )
     assert not np.allclose(ui.result, full)
+    assert ui.picture.layout.width == "96px"  # shown at its own size, not stretched and blurred

@@ -295,6 +295,7 @@ def test_error_text_is_shown_as_text_never_as_markup(tmp_path):
     app = make_app(failing_stylize)
     app.style.url.value = str(tmp_path / hostile)
     assert "<img" not in app.style.message.value and "&lt;img" in app.style.message.value
+    assert "overflow-wrap:anywhere" in app.style.message.value  # a long URL wraps in the column
     app.run_button.click()
     assert "<script>" not in app.status.value and "&lt;script&gt;" in app.status.value
 
