@@ -28,6 +28,23 @@ EXIT_INTERRUPTED = 130
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
+@contextlib.contextmanager
+def _signals_handled(numbers: Sequence[int], handler: Callable[[int, object], None]) -> Iterator[None]:
+    """Within the block, ``handler`` handles the signals ``numbers``; the old handlers come back after.
+
+    Only the main thread may set handlers; elsewhere (a notebook's worker thread) nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {number: signal.signal(number, handler) for number in numbers}
+    try:
+        yield
+    finally:
+        for number, old in previous.items():
+            signal.signal(number, old)
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -39,15 +56,8 @@ def stop_signals_as_interrupts() -> Iterator[None]:
     So a kill or a closed terminal stops a run as Ctrl-C does: the best image so far is
     saved, a half-written output is rolled back and temporary files are removed.
     """
-    if threading.current_thread() is not threading.main_thread():  # only the main thread may
+    with _signals_handled(STOP_SIGNALS, _interrupt):
         yield
-        return
-    previous = {number: signal.signal(number, _interrupt) for number in STOP_SIGNALS}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
 
 
 @contextlib.contextmanager
@@ -58,19 +68,34 @@ def interrupts_held() -> Iterator[list[int]]:
     so the save completes and the caller reports the interrupt after it.
     """
     received: list[int] = []
-    if threading.current_thread() is not threading.main_thread():
+    with _signals_handled((signal.SIGINT, *STOP_SIGNALS), lambda signum, frame: received.append(signum)):
         yield received
-        return
 
-    def hold(signum: int, frame: object) -> None:
-        received.append(signum)
 
-    previous = {number: signal.signal(number, hold) for number in (signal.SIGINT, *STOP_SIGNALS)}
-    try:
-        yield received
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+class LazyProgressBar:
+    """A tqdm progress bar on stderr, made at its first use.
+
+    So an error found after start-up but before the first step (or frame) is the one line
+    promised, with no empty bar printed before it.
+    """
+
+    def __init__(self, total: int, unit: str, quiet: bool):
+        self.total, self.unit, self.quiet = total, unit, quiet
+        self._bar = None
+
+    @property
+    def bar(self):
+        """The tqdm bar, made now if it was not yet."""
+        if self._bar is None:
+            from tqdm.auto import tqdm
+
+            self._bar = tqdm(total=self.total, unit=self.unit, disable=self.quiet, dynamic_ncols=True, file=sys.stderr)
+        return self._bar
+
+    def close(self) -> None:
+        """Close the bar if it was ever made."""
+        if self._bar is not None:
+            self._bar.close()
 
 
 def refuse_writing_over_inputs(output: Path, inputs: Iterable[object]) -> None:

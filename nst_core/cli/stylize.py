@@ -19,7 +19,15 @@ from pathlib import Path
 from .. import __version__
 from ..errors import NSTError
 from ..options import INIT_CHOICES, OptionSpec, StyleOptions, option_fields
-from .command import EXIT_INTERRUPTED, SUBCOMMANDS, Parser, interrupts_held, load_tensorflow, refuse_writing_over_inputs
+from .command import (
+    EXIT_INTERRUPTED,
+    SUBCOMMANDS,
+    LazyProgressBar,
+    Parser,
+    interrupts_held,
+    load_tensorflow,
+    refuse_writing_over_inputs,
+)
 from .flags import add_option_flags, option_values
 
 
@@ -93,19 +101,15 @@ def run(args: argparse.Namespace) -> int:
         except ImageError as err:  # perhaps a misspelt choice
             raise ImageError(f"{err}; --init takes {', '.join(INIT_CHOICES)} or an image file") from None
 
-    from tqdm.auto import tqdm
-
     load_tensorflow()  # once the arguments are known to be good
     from ..api import stylize
     from ..engine.pyramid import planned_steps
 
     total = planned_steps(options.size, options.steps, options.pyramid_levels, options.pyramid_start_size)
-    bars: list = []  # made at the first step: an error found before it shows no empty bar
+    progress_bar = LazyProgressBar(total, "step", args.quiet)
 
     def report(progress) -> None:
-        if not bars:
-            bars.append(tqdm(total=total, unit="step", disable=args.quiet, dynamic_ncols=True, file=sys.stderr))
-        bar = bars[0]
+        bar = progress_bar.bar
         bar.update(progress.step - bar.n)
         bar.set_postfix(loss=f"{progress.losses['total']:.4g}", refresh=False)
         if args.print_every and progress.step % args.print_every == 0:
@@ -117,8 +121,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = stylize(args.content, args.styles, options=options, callback=report, callback_every=1)
     finally:
-        for bar in bars:
-            bar.close()
+        progress_bar.close()
     if result.stopped == "interrupted" and result.steps == 0:  # the start image: not worth replacing a file
         print("nst: interrupted before the first step ended; nothing written", file=sys.stderr)
         return EXIT_INTERRUPTED

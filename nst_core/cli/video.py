@@ -16,7 +16,15 @@ from pathlib import Path
 
 from ..errors import OptionError
 from ..options import SUBCOMMAND_STYLE_OPTIONS, StyleOptions, VideoOptions, option_fields
-from .command import EXIT_INTERRUPTED, Parser, interrupts_held, load_tensorflow, refuse_writing_over_inputs, run_command
+from .command import (
+    EXIT_INTERRUPTED,
+    LazyProgressBar,
+    Parser,
+    interrupts_held,
+    load_tensorflow,
+    refuse_writing_over_inputs,
+    run_command,
+)
 from .flags import add_option_flags, option_values
 
 #: The StyleOptions ``nst video`` takes, with its own defaults (smaller and fewer steps per frame).
@@ -47,8 +55,6 @@ def run(args: argparse.Namespace) -> int:
     options = StyleOptions(**option_values(args, StyleOptions))
     video = VideoOptions(**option_values(args, VideoOptions))
 
-    from tqdm.auto import tqdm
-
     from ..image.io import load_image
     from ..video.io import check_video_output, probe_video, read_video, write_video
 
@@ -68,12 +74,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         work_dir, keep = output.with_name(f".{output.name}.frames"), False
 
-    bars: list = []  # made at the first frame: an error found before it shows no empty bar
-
-    def frame_done(index: int, image: object) -> None:
-        if not bars:
-            bars.append(tqdm(total=len(frames), unit="frame", disable=args.quiet, dynamic_ncols=True, file=sys.stderr))
-        bars[0].update(1)
+    progress_bar = LazyProgressBar(len(frames), "frame", args.quiet)
 
     try:
         result = stylize_video(
@@ -81,18 +82,16 @@ def run(args: argparse.Namespace) -> int:
             args.styles,
             options,
             **{**video.stylize_settings(), "work_dir": work_dir},
-            on_frame=frame_done,
+            on_frame=lambda index, image: progress_bar.bar.update(1),
         )
     except KeyboardInterrupt:
-        for bar in bars:
-            bar.close()
+        progress_bar.close()
         if any(work_dir.glob("frame_*.png")):
             print(f"nst video: interrupted; finished frames are in {work_dir}, rerun to resume", file=sys.stderr)
         else:
             print("nst video: interrupted before the first frame was finished; nothing written", file=sys.stderr)
         return EXIT_INTERRUPTED
-    for bar in bars:
-        bar.close()
+    progress_bar.close()
     whole_clip = video.start == 0 and video.end is None
     audio = args.input if info.has_audio and whole_clip and not args.no_audio else None
     with interrupts_held() as held:

@@ -5,17 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
-from PIL import Image
 
 from nst_core.cli import main
 from nst_core.cli.command import interrupts_held, stop_signals_as_interrupts
 
-from ..helpers import CONTENT, ROOT, STYLE
+from ..helpers import CONTENT, STYLE
 
 
 def _copies(tmp_path):
@@ -93,30 +90,6 @@ def test_interrupts_during_a_save_are_held_until_it_is_done():
         finished = True  # the block was not cut short
     assert finished and held == [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
-
-
-@pytest.mark.vgg19
-def test_a_kill_saves_the_best_image_and_leaves_no_temporary_file(tmp_path):
-    out = tmp_path / "out.png"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "nst_core.cli", str(CONTENT), str(STYLE), "-o", str(out), "-s", "64", "-n", "100000"]
-        + ["--print-every", "1", "--quiet"],
-        stderr=subprocess.PIPE,
-        text=True,
-        env=dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1"),
-        cwd=ROOT,
-    )
-    deadline = time.monotonic() + 120
-    for line in process.stderr:  # wait until the optimisation is really running
-        if line.startswith("step 3/") or time.monotonic() > deadline:
-            break
-    process.send_signal(signal.SIGTERM)
-    rest = process.communicate(timeout=60)[1]
-    assert process.returncode == 130, rest
-    assert "saved the best image so far" in rest
-    with Image.open(out) as image:
-        assert image.size == (64, 48)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.png"]  # no hidden .out-*.png left
 
 
 @pytest.mark.vgg19

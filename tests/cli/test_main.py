@@ -200,7 +200,8 @@ def test_ctrl_c_while_tensorflow_loads_is_one_line(tmp_path):
 
 
 @pytest.mark.vgg19
-def test_ctrl_c_saves_the_best_image_and_exits_130(tmp_path):
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "kill"])
+def test_ctrl_c_or_a_kill_saves_the_best_image_and_exits_130(number, tmp_path):
     out = tmp_path / "out.png"
     env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
     process = subprocess.Popen(
@@ -232,12 +233,13 @@ def test_ctrl_c_saves_the_best_image_and_exits_130(tmp_path):
     for line in process.stderr:  # wait until the optimisation is really running
         if line.startswith("step 3/") or time.monotonic() > deadline:
             break
-    process.send_signal(signal.SIGINT)
+    process.send_signal(number)
     rest = process.communicate(timeout=60)[1]
-    assert process.returncode == 130
+    assert process.returncode == 130, rest
     assert "saved the best image so far" in rest
     with Image.open(out) as image:
         assert image.size == (64, 48)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.png"]  # no hidden .out-*.png left
 
 
 def test_no_tensorflow_start_up_chatter_on_the_command_line():
