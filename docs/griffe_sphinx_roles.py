@@ -14,6 +14,8 @@ from typing import Any
 
 import griffe
 
+import nst_core
+
 # :role:`target`, :role:`~target` or :role:`title <target>`.
 ROLE = re.compile(r":(?:py:)?(?:mod|func|class|meth|attr|data|exc|obj|const):`(~?)([^`<]*?)(?:\s*<([^`>]+)>)?`")
 
@@ -21,20 +23,9 @@ ROLE = re.compile(r":(?:py:)?(?:mod|func|class|meth|attr|data|exc|obj|const):`(~
 LITERAL = re.compile(r"(\S)::\n\n")
 
 # Names nst_core exports lazily (PEP 562 in nst_core/__init__.py), which static analysis
-# cannot see: nst_core.X documents as the object in its module.
-LAZY_EXPORTS = {
-    "stylize": "api",
-    "Stylizer": "api",
-    "Result": "api",
-    "StyleOptions": "options",
-    "Progress": "engine.optimize",
-    "load_image": "image.io",
-    "save_image": "image.io",
-    "NSTError": "errors",
-    "ImageError": "errors",
-    "OptionError": "errors",
-    "ModelError": "errors",
-}
+# cannot see: nst_core.X documents as the object in its module. Read from the package's own
+# table (importing nst_core loads no TensorFlow), so the two never disagree.
+LAZY_EXPORTS: dict[str, str] = nst_core._EXPORTS
 
 
 def _lookup(collection: Any, path: str) -> str | None:
