@@ -240,7 +240,6 @@ class Stylizer:
         """The kept optimiser with this call's targets and weights, or a new one kept for next time."""
         if key == self._key and self._optimizer is not None:
             objective = cast(StyleObjective, self._optimizer.objective)  # the kind this class builds
-            pipeline.check_fits(objective.extractor, content, styles)
             objective.set_weights(
                 options.content_weight, options.style_weight, options.tv_weight, options.style_layer_weights
             )

@@ -11,6 +11,7 @@ the options in one way.
 from __future__ import annotations
 
 import functools
+import os
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 
@@ -28,40 +29,32 @@ from .image.io import ImageSource, describe_source, image_list, load_image, resi
 from .options import StyleOptions
 
 
-def style_sources(style: ImageSource | Sequence[ImageSource]) -> list[ImageSource]:
-    """``style`` as a list of style images: a list or tuple is one already, anything else is one image."""
-    return image_list(style)
-
-
 def prepare_images(
-    content: ImageSource, style: ImageSource | Sequence[ImageSource], options: StyleOptions
+    content: ImageSource,
+    style: ImageSource | Sequence[ImageSource],
+    options: StyleOptions,
+    content_is: str = "the content image is",
 ) -> tuple[np.ndarray, list[np.ndarray]]:
     """Load the content at ``options.size`` and the styles at ``size * style_scale`` pixels.
 
     Sizes are of the longest side; images are float RGB in [0, 1].
 
     The blend weights are checked against the number of styles before any is loaded, so a
-    mismatch is reported at once.
+    mismatch is reported at once; an image too small for the layers is refused here, named
+    by its file where it has one. ``content_is`` begins the message about the content
+    ("frames are" for video).
     """
     content_image = load_image(content, options.size)
     style_size = max(16, round(options.size * options.style_scale))
-    sources = style_sources(style)
+    sources = image_list(style)
     if not sources:
         raise OptionError("at least one style image is needed")
     normalise_weights(options.style_blend_weights, len(sources), "style images", "blend weights")  # before loading them
     style_images = [load_image(s, style_size) for s in sources]
-    # Named here, where the sources are known: a thin photo at a small size is too small for
-    # the deepest layer (the extractor's own check, later, cannot say which file it was).
-    smallest = smallest_side(options.content_layers + options.style_layers)
-    for source, image, role, remedy in [(content, content_image, "content", "raise size")] + [
-        (s, image, "style", "raise size or style_scale") for s, image in zip(sources, style_images, strict=True)
-    ]:
-        height, width = image.shape[:2]
-        if min(height, width) < smallest:
-            raise OptionError(
-                f"{describe_source(source)}: the {role} image is {width}x{height} px at this size; the layers"
-                f" used need at least {smallest} px on each side ({remedy})"
-            )
+    names = [describe_source(s) if isinstance(s, (str, os.PathLike)) else None for s in [content, *sources]]
+    _check_sides(
+        smallest_side(options.content_layers + options.style_layers), content_image, style_images, content_is, names
+    )
     return content_image, style_images
 
 
@@ -76,7 +69,7 @@ def reference_styles(
     """
     if options.style_scale == 1:
         return list(loaded)
-    return [load_image(s, options.size) for s in style_sources(style)]
+    return [load_image(s, options.size) for s in image_list(style)]
 
 
 def check_memory(options: StyleOptions, height_width: tuple[int, int], available: int | None = None) -> int:
@@ -224,9 +217,31 @@ def check_fits(
 
     ``content_is`` begins the message about the content ("frames are" for video).
     """
-    extractor.check_fits(content.shape, content_is, "raise size", " at this size")
-    for style in styles:
-        extractor.check_fits(style.shape, "the style image is", "raise size or style_scale", " at this size")
+    _check_sides(2**extractor.downsampling, content, styles, content_is)
+
+
+def _check_sides(
+    smallest: int,
+    content: np.ndarray,
+    styles: Sequence[np.ndarray],
+    content_is: str,
+    names: Sequence[str | None] | None = None,
+) -> None:
+    """Raise :class:`OptionError` for the first image with a side under ``smallest`` pixels.
+
+    ``names``: the content's and each style's file, which begins the message where given.
+    """
+    names = names or [None] * (1 + len(styles))
+    checks = [(content, content_is, "raise size")] + [
+        (s, "the style image is", "raise size or style_scale") for s in styles
+    ]
+    for (image, what, remedy), name in zip(checks, names, strict=True):
+        height, width = image.shape[:2]
+        if min(height, width) < smallest:
+            raise OptionError(
+                f"{name + ': ' if name else ''}{what} {width}x{height} px at this size; the layers used need at"
+                f" least {smallest} px on each side ({remedy})"
+            )
 
 
 def _scaled(image: np.ndarray, scale: float) -> tuple[int, int]:

@@ -45,13 +45,18 @@ MIN_PYRAMID_SIZE = 64
 DEFAULT_PYRAMID_LEVELS = 2
 
 
+def downsampling(layers: Sequence[str]) -> int:
+    """How many times VGG19 has halved the image by the deepest of ``layers`` (its pooling layers)."""
+    deepest = max(VGG19_LAYERS.index(name) for name in layers)
+    return sum(1 for name in VGG19_LAYERS[: deepest + 1] if name.endswith("pool"))
+
+
 def smallest_side(layers: Sequence[str]) -> int:
     """Pixels an image needs on each side for the deepest of ``layers`` to keep some extent.
 
-    Each pooling layer before it halves the image, so ``2**pools`` pixels leave one position.
+    Each pooling layer before it halves the image, so ``2**downsampling`` pixels leave one position.
     """
-    deepest = max(VGG19_LAYERS.index(name) for name in layers)
-    return 2 ** sum(1 for name in VGG19_LAYERS[: deepest + 1] if name.endswith("pool"))
+    return 2 ** downsampling(layers)
 
 
 def check_layers(names: Sequence[str]) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ import keras
 import tensorflow as tf
 
 from ..errors import ModelError, OptionError, one_line
-from .choices import POOLING, VGG19_LAYERS, check_layers
+from .choices import POOLING, VGG19_LAYERS, check_layers, downsampling
 from .precision import COMPUTE_DTYPES
 
 # ImageNet channel means in BGR order, as keras.applications.vgg19.preprocess_input uses.
@@ -160,7 +160,7 @@ class VGGFeatures:
         self.model.trainable = False
         #: How many times the deepest layer has halved the image: inputs smaller than
         #: 2**downsampling pixels on a side leave it with no spatial extent.
-        self.downsampling = sum(1 for n in VGG19_LAYERS[: deepest + 1] if n.endswith("pool"))
+        self.downsampling = downsampling(self.layers)
 
     def channels(self, layer: str) -> int:
         """Number of feature channels of ``layer``."""

@@ -29,9 +29,10 @@ import numpy as np
 import tensorflow as tf
 
 from .. import pipeline
+from ..engine.color import match_color_histogram
 from ..engine.optimize import PixelOptimizer
 from ..errors import OptionError
-from ..image.io import ImageSource, load_image, os_error_reason, save_image, to_uint8
+from ..image.io import ImageSource, image_list, load_image, os_error_reason, save_image, to_uint8
 from ..options import DEFAULT_FAST_BLEND, DEFAULT_TEMPORAL_WEIGHT, MODES, StyleOptions
 from .flow import DIS_PRESETS, frame_flow, warp
 
@@ -138,6 +139,16 @@ def remove_work_dir(work_dir: Path) -> None:
         item.unlink(missing_ok=True)
     with contextlib.suppress(OSError):  # not empty, or already gone
         work_dir.rmdir()
+
+
+def _clip_palette(styles: list[np.ndarray], options: StyleOptions, first_frame: np.ndarray) -> list[np.ndarray]:
+    """With ``preserve_colors="histogram"``, the styles recoloured to the first frame's palette.
+
+    One palette for the whole clip, so the colours do not flicker; otherwise the styles as they are.
+    """
+    if options.preserve_colors != "histogram":
+        return styles
+    return [match_color_histogram(s, first_frame) for s in styles]
 
 
 def _model_identity(location: str | None) -> list[str]:
@@ -266,12 +277,8 @@ def stylize_video(
         # rather than crash out of memory mid-clip.
         lbfgs_history = pipeline.check_memory(frame_options, shape[:2])
 
-    _, styles = pipeline.prepare_images(frames[0], style, frame_options)
-    if options.preserve_colors == "histogram":
-        from ..engine.color import match_color_histogram
-
-        # One palette for the whole clip (the first frame's), so the colours do not flicker.
-        styles = [match_color_histogram(s, frames[0]) for s in styles]
+    _, styles = pipeline.prepare_images(frames[0], style, frame_options, content_is="frames are")
+    styles = _clip_palette(styles, options, frames[0])
 
     work = Path(work_dir).expanduser() if work_dir is not None else None
     created = work is not None and not work.exists()
@@ -309,11 +316,7 @@ def stylize_video(
                 )
             # The network takes its styles at full size (it crops and scales them to 256 px
             # itself), as nst fast does, not at the frames' size; every style, blended.
-            fast_styles = [load_image(s) for s in pipeline.style_sources(style)]
-            if options.preserve_colors == "histogram":
-                from ..engine.color import match_color_histogram
-
-                fast_styles = [match_color_histogram(s, frames[0]) for s in fast_styles]
+            fast_styles = _clip_palette([load_image(s) for s in image_list(style)], options, frames[0])
             stylise_one = _fast_stylist(
                 fast_styles, options.style_blend_weights, fast_blend, fast_model, refine, fast_refine_steps
             )
@@ -373,8 +376,7 @@ def _optimizing_stylist(
 
     ``lbfgs_history`` is the number of L-BFGS pairs that fits in memory (:func:`nst_core.pipeline.check_memory`).
     """
-    extractor = pipeline.build_extractor(options)
-    pipeline.check_fits(extractor, first_frame, styles, content_is="frames are")
+    extractor = pipeline.build_extractor(options)  # frames and styles were checked against its layers
     temporal = TemporalLoss(first_frame.shape, temporal_weight) if temporal_weight > 0 else None
     objective = pipeline.build_objective(
         extractor, first_frame, styles, options, extra_losses={"temporal": temporal} if temporal else None
