@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 
 import numpy as np
@@ -39,10 +38,6 @@ def fast_stylize(
         the stylised image, float32 (height, width, 3) in [0, 1].
     """
     check_strength(strength)
-    if size is not None and (
-        isinstance(size, bool) or not isinstance(size, numbers.Real) or not float(size).is_integer()
-    ):
-        raise OptionError(f"size must be a whole number of pixels, got {size!r}")
     preserve_colors = color.check_preserve_colors(preserve_colors)
     sources = image_list(style)
     if not sources:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import numbers
 import os
 import stat
 import tempfile
@@ -166,7 +167,7 @@ def image_list(images: ImageSource | Sequence[ImageSource]) -> list[ImageSource]
 
 
 def _check_header(image: Image.Image, size: int | None, name: str) -> None:
-    """Refuse, before decoding, an image whose declared size is too small or too costly."""
+    """Refuse, before decoding, an image whose declared size is too costly to decode."""
     width, height = image.size
     if width * height > MAX_PIXELS:
         raise ImageError(
@@ -177,8 +178,6 @@ def _check_header(image: Image.Image, size: int | None, name: str) -> None:
             f"{name}: declares {width}x{height} pixels, more than the {MAX_DECODE_PIXELS:,} decoded for a"
             f" {size} px result (decompression bomb?); shrink it first"
         )
-    if min(width, height) < MIN_SIDE:
-        raise ImageError(f"{name}: {width}x{height} pixels is too small; need at least {MIN_SIDE} px on each side")
 
 
 def load_image(source: ImageSource, size: int | None = None, name: str | None = None) -> np.ndarray:
@@ -197,6 +196,8 @@ def load_image(source: ImageSource, size: int | None = None, name: str | None = 
     Raises :class:`ImageError` with a one-line message for anything unreadable.
     """
     name = describe_source(source) if name is None else name
+    if size is not None:  # before any byte is read, and before it sizes anything
+        size = _checked_size(size)
     if isinstance(source, np.ndarray) or hasattr(source, "numpy"):
         array = _array_to_rgb(np.asarray(source), name)
     else:
@@ -232,10 +233,16 @@ def load_image(source: ImageSource, size: int | None = None, name: str | None = 
     return array
 
 
+def _checked_size(size: object) -> int:
+    """``size`` as an int if it is a whole number of pixels >= MIN_SIDE (NaN and inf are not), else OptionError."""
+    if isinstance(size, bool) or not isinstance(size, numbers.Real) or not float(size).is_integer() or size < MIN_SIDE:
+        raise OptionError(f"size must be a whole number of pixels >= {MIN_SIDE}, got {size!r}")
+    return int(float(size))
+
+
 def resize_longest_side(image: np.ndarray, size: int) -> np.ndarray:
     """Resize so the longest side is ``size`` pixels, keeping the aspect ratio (Lanczos)."""
-    if int(size) != size or size < MIN_SIDE:
-        raise OptionError(f"size must be a whole number of pixels >= {MIN_SIDE}, got {size!r}")
+    size = _checked_size(size)
     height, width = image.shape[:2]
     scale = size / max(height, width)
     new_hw = (max(1, round(height * scale)), max(1, round(width * scale)))
