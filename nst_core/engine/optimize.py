@@ -242,8 +242,9 @@ class PixelOptimizer:
                     self._runner.objective_changed()
                 parts, evaluated, kept = self._runner.step()
                 _keep_best(parts["total"], evaluated, self._best_loss, self._best_image)
-                if not kept and history:  # a rejected trial: the image is still the last kept one
-                    parts = history[-1]
+                if history:  # after a rejected trial the image is still the last kept one; chosen
+                    # on the device, as reading `kept` on the host would wait for every step
+                    parts = {name: tf.where(kept, value, history[-1][name]) for name, value in parts.items()}
                 history.append(parts)
                 if callback is not None and (step % callback_every == 0 or step == steps):
                     losses = {name: float(value) for name, value in parts.items()}
