@@ -29,8 +29,10 @@ LAYERS: dict[str, int] = {
     "pipeline": 6,
     "api": 7,
     "video": 8,
-    "cli": 9,
-    "notebook": 9,
+    "train": 9,
+    "batch": 9,
+    "cli": 10,
+    "notebook": 10,
 }
 
 
