@@ -22,6 +22,7 @@ LAYERS: dict[str, int] = {
     "errors": 0,
     "_compat": 0,
     "image": 1,
+    "cluster": 1,
     "engine": 2,
     "fast": 3,
     "options": 4,
