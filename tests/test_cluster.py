@@ -15,4 +15,3 @@ def test_missing_ray_names_the_extra(monkeypatch):
     with pytest.raises(NSTError, match=r'pip install "nst-core\[ray\]"') as caught:
         cluster.require_ray()
     assert "\n" not in str(caught.value)
-
