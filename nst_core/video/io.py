@@ -9,6 +9,7 @@ file, then rename), so an interrupted run never leaves a half-written video.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,8 +135,20 @@ def _ffmpeg_header(path: Path) -> dict:
         meta = next(reader)
         reader.close()
     except (OSError, RuntimeError, StopIteration, ValueError) as err:
+        streams = _input_streams(str(err))
+        if streams and "Video:" not in streams:
+            # ffmpeg read the file but found no picture in it; its own last words ("Error
+            # opening output files") would blame the wrong thing.
+            sound = " (sound only)" if "Audio:" in streams else ""
+            raise ImageError(f"{path}: has no video stream{sound}") from None
         raise ImageError(f"{path}: not a video ffmpeg can read ({_last_line(err)})") from None
     return meta
+
+
+def _input_streams(log: str) -> str:
+    """The ``Stream #0:N: Kind: ...`` lines ffmpeg lists for its input in ``log``, one per line."""
+    inputs = log.split("Output #0", 1)[0]
+    return "\n".join(re.findall(r"^\s*Stream #0:\d+.*$", inputs, flags=re.MULTILINE))
 
 
 def _last_line(err: Exception) -> str:

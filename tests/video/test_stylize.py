@@ -115,17 +115,20 @@ def test_ctrl_c_inside_a_frame_does_not_save_it_as_finished(scene, tmp_path, mon
     assert sorted(p.name for p in work.glob("frame_*.png")) == ["frame_00000.png"]
 
 
-def _clip_with_sound(path):
-    """A 4-frame 64x48 test-pattern MP4 at 10 fps with a sine tone, made by imageio-ffmpeg's ffmpeg."""
+def _ffmpeg(*args) -> None:
+    """Run imageio-ffmpeg's ffmpeg binary (test inputs are made, never committed)."""
     import subprocess
 
     import imageio_ffmpeg
 
-    subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10",
-         "-f", "lavfi", "-i", "sine=frequency=440", "-t", "0.4", "-pix_fmt", "yuv420p", "-c:v", "libx264",
-         "-c:a", "aac", "-shortest", str(path)],
-        check=True,
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", *map(str, args)], check=True)
+
+
+def _clip_with_sound(path):
+    """A 4-frame 64x48 test-pattern MP4 at 10 fps with a sine tone, made by imageio-ffmpeg's ffmpeg."""
+    _ffmpeg(
+        "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10", "-f", "lavfi", "-i", "sine=frequency=440",
+        "-t", "0.4", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-c:a", "aac", "-shortest", path,
     )  # fmt: skip
     return path
 
@@ -157,7 +160,7 @@ def test_frame_range_and_folder_input(tmp_path):
 @pytest.mark.parametrize(
     "make",
     [
-        *("missing", "not_a_video", "bad_suffix", "bad_range", "no_memory", "no_model"),
+        *("missing", "not_a_video", "sound_only", "bad_suffix", "bad_range", "no_memory", "no_model"),
         pytest.param("tiny_style", marks=pytest.mark.vgg19),  # found too small by VGG19's pooling
         "work_file",
     ],
@@ -168,6 +171,8 @@ def test_bad_input_is_one_line_and_exit_2_with_no_output(tmp_path, capsys, monke
     args = []
     if make == "not_a_video":
         source.write_text("this is not a video\n")
+    elif make == "sound_only":
+        _ffmpeg("-f", "lavfi", "-i", "sine=duration=1", "-c:a", "aac", source)
     elif make in ("bad_suffix", "bad_range", "no_memory", "no_model", "tiny_style", "work_file"):
         video_io.write_video(clips.moving_scene(3, 32), source, fps=5)
         if make == "bad_suffix":
@@ -185,6 +190,8 @@ def test_bad_input_is_one_line_and_exit_2_with_no_output(tmp_path, capsys, monke
     code = cli.main(["video", str(source), str(STYLE), "-o", str(out), "--size", "32", "-q", *args])
     err = capsys.readouterr().err.strip()
     assert code == 2 and err.startswith("nst video: error:") and "\n" not in err and "Traceback" not in err
+    if make == "sound_only":
+        assert err.endswith(f"{source}: has no video stream (sound only)"), err
     if make == "tiny_style":
         assert f"{STYLE}: the style image is 16x" in err and "style_scale" in err  # named, as every file in a message
     assert not out.exists() and not any(p.name.startswith((".out", "out")) for p in tmp_path.iterdir())
