@@ -8,9 +8,11 @@ file, then rename), so an interrupted run never leaves a half-written video.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,7 +134,8 @@ def _ffmpeg_header(path: Path) -> dict:
 
     try:
         reader = imageio_ffmpeg.read_frames(str(path))
-        meta = next(reader)
+        with _rotation_notice_dropped():
+            meta = next(reader)
         reader.close()
     except (OSError, RuntimeError, StopIteration, ValueError) as err:
         streams = _input_streams(str(err))
@@ -149,6 +152,33 @@ def _input_streams(log: str) -> str:
     """The ``Stream #0:N: Kind: ...`` lines ffmpeg lists for its input in ``log``, one per line."""
     inputs = log.split("Output #0", 1)[0]
     return "\n".join(re.findall(r"^\s*Stream #0:\d+.*$", inputs, flags=re.MULTILINE))
+
+
+class _RotationNotice(logging.Filter):
+    """Drops imageio-ffmpeg's warning that the frames' size is the stored size turned by 90 degrees.
+
+    ffmpeg turns the frames of a clip stored on its side (a phone's portrait video) upright,
+    which is what is wanted here; imageio-ffmpeg logs a warning each time it opens such a clip.
+    """
+
+    _pattern = re.compile(
+        r"frame size for reading \((\d+), (\d+)\) is different from the source frame size \((\d+), (\d+)\)"
+    )
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        match = self._pattern.search(record.getMessage())
+        return not (match and match.group(1, 2) == match.group(4, 3))
+
+
+@contextmanager
+def _rotation_notice_dropped() -> Iterator[None]:
+    """While ffmpeg's header is read: :class:`_RotationNotice` on imageio-ffmpeg's logger, then removed."""
+    logger, notice = logging.getLogger("imageio_ffmpeg"), _RotationNotice()
+    logger.addFilter(notice)
+    try:
+        yield
+    finally:
+        logger.removeFilter(notice)
 
 
 def _last_line(err: Exception) -> str:
@@ -191,7 +221,8 @@ def iter_frames(
 
     reader = imageio_ffmpeg.read_frames(str(path))
     try:
-        meta = next(reader)
+        with _rotation_notice_dropped():
+            meta = next(reader)
         width, height = meta["size"]
         for index, raw in enumerate(reader):
             if end is not None and index >= end:

@@ -1,6 +1,7 @@
 """Video stylisation at 64 px with the real VGG19 weights: temporal loss, consistency, files, resume, errors."""
 
 import os
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -117,8 +118,6 @@ def test_ctrl_c_inside_a_frame_does_not_save_it_as_finished(scene, tmp_path, mon
 
 def _ffmpeg(*args) -> None:
     """Run imageio-ffmpeg's ffmpeg binary (test inputs are made, never committed)."""
-    import subprocess
-
     import imageio_ffmpeg
 
     subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", *map(str, args)], check=True)
@@ -146,6 +145,20 @@ def test_cli_writes_every_frame_at_the_source_size_and_rate(tmp_path, suffix, ex
     assert info.fps == pytest.approx(10, rel=0.01)
     assert info.has_audio == (suffix == ".mp4")  # the sound track is passed through into MP4
     assert not (tmp_path / f".out{suffix}.frames").exists()  # the default work folder is cleaned up
+
+
+def test_a_clip_stored_on_its_side_is_read_upright_without_ffmpeg_notices(tmp_path, caplog, capsys):
+    upright = tmp_path / "upright.mp4"
+    _ffmpeg("-f", "lavfi", "-i", "testsrc=size=64x48:rate=10", "-t", "0.3", "-pix_fmt", "yuv420p", upright)
+    turned = tmp_path / "turned.mp4"
+    try:  # ffmpeg >= 6 sets the display matrix so; older ones took the rotate tag
+        _ffmpeg("-display_rotation", "90", "-i", upright, "-c", "copy", turned)
+    except subprocess.CalledProcessError:
+        _ffmpeg("-i", upright, "-c", "copy", "-metadata:s:v", "rotate=90", turned)
+    assert video_io.probe_video(turned).size == (48, 64)
+    frames, _ = video_io.read_video(turned)
+    assert len(frames) == 3 and frames[0].shape == (64, 48, 3)
+    assert not caplog.records and not capsys.readouterr().err
 
 
 def test_frame_range_and_folder_input(tmp_path):
