@@ -4,6 +4,9 @@ Frames travel as the float32 RGB arrays of :mod:`nst_core.image.io`, shape (heig
 in [0, 1]. Decoding and encoding use the ffmpeg binary that ``imageio-ffmpeg`` ships, so no
 system ffmpeg is needed; GIFs go through Pillow. Written files appear atomically (temporary
 file, then rename), so an interrupted run never leaves a half-written video.
+
+Over 300 lines: reading, probing and writing share ffmpeg's quirks (its header, its log,
+its failures that leave a file behind), so they stay in one module.
 """
 
 from __future__ import annotations
@@ -271,6 +274,8 @@ def write_video(
         raise OptionError("no frames to write")
     if not np.isfinite(fps) or fps <= 0:
         raise OptionError(f"frame rate must be > 0, got {fps!r}")
+    if not all(np.all(np.isfinite(frame)) for frame in frames):
+        raise ImageError(f"{path}: not written, a frame has NaN or infinite pixels")
     height, width = frames[0].shape[:2]
     if audio_from is not None and path.suffix.lower() != ".gif" and not has_sound(audio_from):
         # ffmpeg would fail to map the missing stream and leave an empty file behind.

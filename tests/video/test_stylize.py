@@ -230,6 +230,17 @@ def test_sound_from_a_silent_clip_is_refused_and_the_old_file_kept(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.mp4", "silent.mp4"]
 
 
+@pytest.mark.parametrize("suffix", [".mp4", ".gif"])
+def test_a_frame_with_nan_pixels_is_never_written(tmp_path, suffix):
+    frames = clips.moving_scene(3, 32)
+    frames[1] = frames[1].copy()
+    frames[1][5, 5, 0] = np.nan
+    out = tmp_path / f"out{suffix}"
+    with pytest.raises(NSTError, match=f"{out}: not written, a frame has NaN"):
+        video_io.write_video(frames, out, fps=5)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_an_ffmpeg_failure_that_writes_nothing_is_an_error(tmp_path, monkeypatch):
     out = tmp_path / "out.mp4"
     out.write_bytes(b"previous video")
