@@ -3,8 +3,8 @@
 The transfer network's input is fixed at 384x384: ``resize_tensor_input`` is accepted but
 the output stays 384x384 and shows a crop of the picture (``benchmarks/lite_resize_check.py``),
 so other sizes are painted in overlapping 384 px tiles blended with linear feathering.
-The network paints a bright band one or two pixels wide along a tile's top edge, so the
-content gets a mirrored margin on every side before painting, cut off afterwards.
+The network paints a band one or two pixels wide along a tile's edges (brightest at the top),
+so the content gets a mirrored margin on every side before painting, cut off afterwards.
 """
 
 from __future__ import annotations
