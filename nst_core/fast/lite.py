@@ -3,6 +3,8 @@
 The transfer network's input is fixed at 384x384: ``resize_tensor_input`` is accepted but
 the output stays 384x384 and shows a crop of the picture (``benchmarks/lite_resize_check.py``),
 so other sizes are painted in overlapping 384 px tiles blended with linear feathering.
+The network paints a band one or two pixels wide along a tile's edges (brightest at the top),
+so the content gets a mirrored margin on every side before painting, cut off afterwards.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from .model import STYLE_DIM, FastStylizer
 
 #: Overlap of neighbouring Lite tiles, in pixels; the seam is cross-faded over it.
 TILE_OVERLAP = 96
+#: Mirrored margin around the content, in pixels, so that no tile edge falls on the picture's.
+EDGE_MARGIN = 32
 
 
 class LiteStylizer(FastStylizer):
@@ -49,11 +53,12 @@ class LiteStylizer(FastStylizer):
         return t.get_tensor(t.get_output_details()[0]["index"])[0]
 
     def _transfer(self, content: np.ndarray, vector: np.ndarray) -> np.ndarray:
-        size = self.tile
+        size, margin = self.tile, EDGE_MARGIN
         h, w = content.shape[:2]
-        # Smaller than a tile: mirror-pad (keeps the strokes' size in pixels, as the Hub
-        # model at any size does) and crop the result.
-        padded = np.pad(content, ((0, max(0, size - h)), (0, max(0, size - w)), (0, 0)), mode="symmetric")
+        # A margin on every side, and up to a whole tile when smaller (mirror padding keeps
+        # the strokes' size in pixels, as the Hub model at any size does); cropped after.
+        below, right = max(margin, size - h - margin), max(margin, size - w - margin)
+        padded = np.pad(content, ((margin, below), (margin, right), (0, 0)), mode="reflect")
         ph, pw = padded.shape[:2]
         total = np.zeros((ph, pw, 3), np.float32)
         weight = np.zeros((ph, pw, 1), np.float32)
@@ -67,7 +72,7 @@ class LiteStylizer(FastStylizer):
                 )[:, :, None]
                 total[top : top + size, left : left + size] += painted * ramp
                 weight[top : top + size, left : left + size] += ramp
-        return (total / weight)[:h, :w]
+        return (total / weight)[margin : margin + h, margin : margin + w]
 
 
 def _tile_starts(length: int, size: int) -> list[int]:

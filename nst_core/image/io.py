@@ -264,8 +264,15 @@ def resize(image: np.ndarray, height_width: tuple[int, int]) -> np.ndarray:
 
 
 def to_uint8(image: np.ndarray) -> np.ndarray:
-    """Quantise a [0, 1] float image to uint8 with rounding."""
-    return (np.clip(np.asarray(image, dtype=np.float32), 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+    """Quantise a [0, 1] float image to uint8 with rounding.
+
+    A NaN or infinite pixel is an :class:`ImageError`: it has no colour (``np.clip`` keeps
+    NaN, and the cast would make it black behind a numpy warning).
+    """
+    image = np.asarray(image, dtype=np.float32)
+    if not np.all(np.isfinite(image)):
+        raise ImageError("the image has NaN or infinite pixels; it cannot be shown or written")
+    return (np.clip(image, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
 
 
 def to_pil(image: np.ndarray) -> Image.Image:

@@ -4,12 +4,18 @@ Frames travel as the float32 RGB arrays of :mod:`nst_core.image.io`, shape (heig
 in [0, 1]. Decoding and encoding use the ffmpeg binary that ``imageio-ffmpeg`` ships, so no
 system ffmpeg is needed; GIFs go through Pillow. Written files appear atomically (temporary
 file, then rename), so an interrupted run never leaves a half-written video.
+
+Over 300 lines: reading, probing and writing share ffmpeg's quirks (its header, its log,
+its failures that leave a file behind), so they stay in one module.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,11 +137,51 @@ def _ffmpeg_header(path: Path) -> dict:
 
     try:
         reader = imageio_ffmpeg.read_frames(str(path))
-        meta = next(reader)
+        with _rotation_notice_dropped():
+            meta = next(reader)
         reader.close()
     except (OSError, RuntimeError, StopIteration, ValueError) as err:
+        streams = _input_streams(str(err))
+        if streams and "Video:" not in streams:
+            # ffmpeg read the file but found no picture in it; its own last words ("Error
+            # opening output files") would blame the wrong thing.
+            sound = " (sound only)" if "Audio:" in streams else ""
+            raise ImageError(f"{path}: has no video stream{sound}") from None
         raise ImageError(f"{path}: not a video ffmpeg can read ({_last_line(err)})") from None
     return meta
+
+
+def _input_streams(log: str) -> str:
+    """The ``Stream #0:N: Kind: ...`` lines ffmpeg lists for its input in ``log``, one per line."""
+    inputs = log.split("Output #0", 1)[0]
+    return "\n".join(re.findall(r"^\s*Stream #0:\d+.*$", inputs, flags=re.MULTILINE))
+
+
+class _RotationNotice(logging.Filter):
+    """Drops imageio-ffmpeg's warning that the frames' size is the stored size turned by 90 degrees.
+
+    ffmpeg turns the frames of a clip stored on its side (a phone's portrait video) upright,
+    which is what is wanted here; imageio-ffmpeg logs a warning each time it opens such a clip.
+    """
+
+    _pattern = re.compile(
+        r"frame size for reading \((\d+), (\d+)\) is different from the source frame size \((\d+), (\d+)\)"
+    )
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        match = self._pattern.search(record.getMessage())
+        return not (match and match.group(1, 2) == match.group(4, 3))
+
+
+@contextmanager
+def _rotation_notice_dropped() -> Iterator[None]:
+    """While ffmpeg's header is read: :class:`_RotationNotice` on imageio-ffmpeg's logger, then removed."""
+    logger, notice = logging.getLogger("imageio_ffmpeg"), _RotationNotice()
+    logger.addFilter(notice)
+    try:
+        yield
+    finally:
+        logger.removeFilter(notice)
 
 
 def _last_line(err: Exception) -> str:
@@ -178,7 +224,8 @@ def iter_frames(
 
     reader = imageio_ffmpeg.read_frames(str(path))
     try:
-        meta = next(reader)
+        with _rotation_notice_dropped():
+            meta = next(reader)
         width, height = meta["size"]
         for index, raw in enumerate(reader):
             if end is not None and index >= end:
@@ -227,6 +274,8 @@ def write_video(
         raise OptionError("no frames to write")
     if not np.isfinite(fps) or fps <= 0:
         raise OptionError(f"frame rate must be > 0, got {fps!r}")
+    if not all(np.all(np.isfinite(frame)) for frame in frames):
+        raise ImageError(f"{path}: not written, a frame has NaN or infinite pixels")
     height, width = frames[0].shape[:2]
     if audio_from is not None and path.suffix.lower() != ".gif" and not has_sound(audio_from):
         # ffmpeg would fail to map the missing stream and leave an empty file behind.

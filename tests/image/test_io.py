@@ -7,6 +7,7 @@ import re
 import stat
 import struct
 import threading
+import warnings
 import zlib
 from pathlib import Path
 
@@ -232,3 +233,16 @@ def test_a_non_finite_picture_is_never_written(tmp_path):
     with pytest.raises(ImageError, match="NaN or infinite"):
         save_image(image, tmp_path / "out.png")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_non_finite_picture_is_never_shown_nor_cast_behind_a_numpy_warning():
+    from nst_core.image.encode import gif_bytes, png_bytes
+    from nst_core.image.io import to_uint8
+
+    image = np.zeros((16, 16, 3), np.float32)
+    image[3, 3, 1] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's "invalid value encountered in cast" would fail here
+        for show in (to_uint8, png_bytes, lambda picture: gif_bytes([picture], 0.1)):
+            with pytest.raises(ImageError, match="NaN or infinite"):
+                show(image)

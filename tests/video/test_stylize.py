@@ -1,6 +1,7 @@
 """Video stylisation at 64 px with the real VGG19 weights: temporal loss, consistency, files, resume, errors."""
 
 import os
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -115,17 +116,18 @@ def test_ctrl_c_inside_a_frame_does_not_save_it_as_finished(scene, tmp_path, mon
     assert sorted(p.name for p in work.glob("frame_*.png")) == ["frame_00000.png"]
 
 
-def _clip_with_sound(path):
-    """A 4-frame 64x48 test-pattern MP4 at 10 fps with a sine tone, made by imageio-ffmpeg's ffmpeg."""
-    import subprocess
-
+def _ffmpeg(*args) -> None:
+    """Run imageio-ffmpeg's ffmpeg binary (test inputs are made, never committed)."""
     import imageio_ffmpeg
 
-    subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10",
-         "-f", "lavfi", "-i", "sine=frequency=440", "-t", "0.4", "-pix_fmt", "yuv420p", "-c:v", "libx264",
-         "-c:a", "aac", "-shortest", str(path)],
-        check=True,
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", *map(str, args)], check=True)
+
+
+def _clip_with_sound(path):
+    """A 4-frame 64x48 test-pattern MP4 at 10 fps with a sine tone, made by imageio-ffmpeg's ffmpeg."""
+    _ffmpeg(
+        "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10", "-f", "lavfi", "-i", "sine=frequency=440",
+        "-t", "0.4", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-c:a", "aac", "-shortest", path,
     )  # fmt: skip
     return path
 
@@ -145,6 +147,20 @@ def test_cli_writes_every_frame_at_the_source_size_and_rate(tmp_path, suffix, ex
     assert not (tmp_path / f".out{suffix}.frames").exists()  # the default work folder is cleaned up
 
 
+def test_a_clip_stored_on_its_side_is_read_upright_without_ffmpeg_notices(tmp_path, caplog, capsys):
+    upright = tmp_path / "upright.mp4"
+    _ffmpeg("-f", "lavfi", "-i", "testsrc=size=64x48:rate=10", "-t", "0.3", "-pix_fmt", "yuv420p", upright)
+    turned = tmp_path / "turned.mp4"
+    try:  # ffmpeg >= 6 sets the display matrix so; older ones took the rotate tag
+        _ffmpeg("-display_rotation", "90", "-i", upright, "-c", "copy", turned)
+    except subprocess.CalledProcessError:
+        _ffmpeg("-i", upright, "-c", "copy", "-metadata:s:v", "rotate=90", turned)
+    assert video_io.probe_video(turned).size == (48, 64)
+    frames, _ = video_io.read_video(turned)
+    assert len(frames) == 3 and frames[0].shape == (64, 48, 3)
+    assert not caplog.records and not capsys.readouterr().err
+
+
 def test_frame_range_and_folder_input(tmp_path):
     from nst_core.image.io import save_image
 
@@ -157,7 +173,7 @@ def test_frame_range_and_folder_input(tmp_path):
 @pytest.mark.parametrize(
     "make",
     [
-        *("missing", "not_a_video", "bad_suffix", "bad_range", "no_memory", "no_model"),
+        *("missing", "not_a_video", "sound_only", "bad_suffix", "bad_range", "no_memory", "no_model"),
         pytest.param("tiny_style", marks=pytest.mark.vgg19),  # found too small by VGG19's pooling
         "work_file",
     ],
@@ -168,6 +184,8 @@ def test_bad_input_is_one_line_and_exit_2_with_no_output(tmp_path, capsys, monke
     args = []
     if make == "not_a_video":
         source.write_text("this is not a video\n")
+    elif make == "sound_only":
+        _ffmpeg("-f", "lavfi", "-i", "sine=duration=1", "-c:a", "aac", source)
     elif make in ("bad_suffix", "bad_range", "no_memory", "no_model", "tiny_style", "work_file"):
         video_io.write_video(clips.moving_scene(3, 32), source, fps=5)
         if make == "bad_suffix":
@@ -185,6 +203,8 @@ def test_bad_input_is_one_line_and_exit_2_with_no_output(tmp_path, capsys, monke
     code = cli.main(["video", str(source), str(STYLE), "-o", str(out), "--size", "32", "-q", *args])
     err = capsys.readouterr().err.strip()
     assert code == 2 and err.startswith("nst video: error:") and "\n" not in err and "Traceback" not in err
+    if make == "sound_only":
+        assert err.endswith(f"{source}: has no video stream (sound only)"), err
     if make == "tiny_style":
         assert f"{STYLE}: the style image is 16x" in err and "style_scale" in err  # named, as every file in a message
     assert not out.exists() and not any(p.name.startswith((".out", "out")) for p in tmp_path.iterdir())
@@ -208,6 +228,17 @@ def test_sound_from_a_silent_clip_is_refused_and_the_old_file_kept(tmp_path):
         video_io.write_video(frames, out, fps=5, audio_from=silent)
     assert out.read_bytes() == before and video_io.probe_video(out).frame_count == 3
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.mp4", "silent.mp4"]
+
+
+@pytest.mark.parametrize("suffix", [".mp4", ".gif"])
+def test_a_frame_with_nan_pixels_is_never_written(tmp_path, suffix):
+    frames = clips.moving_scene(3, 32)
+    frames[1] = frames[1].copy()
+    frames[1][5, 5, 0] = np.nan
+    out = tmp_path / f"out{suffix}"
+    with pytest.raises(NSTError, match=f"{out}: not written, a frame has NaN"):
+        video_io.write_video(frames, out, fps=5)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_an_ffmpeg_failure_that_writes_nothing_is_an_error(tmp_path, monkeypatch):
