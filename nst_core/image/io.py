@@ -88,8 +88,7 @@ def _open(source: ImageSource, name: str) -> Image.Image:
         if len(source) == 0:
             raise ImageError(f"{name}: no image data (0 bytes)")
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with _pillow_notices_dropped():
                 return Image.open(io.BytesIO(source), formats=FORMATS)
         except Image.DecompressionBombError:
             raise ImageError(f"{name}: declares too many pixels (decompression bomb?)") from None
@@ -100,6 +99,20 @@ def _open(source: ImageSource, name: str) -> Image.Image:
         except Exception as err:  # a plugin's own parser failing on a broken header
             raise ImageError(f"{name}: corrupt image header ({one_line(err, 120)})") from None
     raise ImageError(f"{name}: cannot read an image from a {type(source).__name__}")
+
+
+@contextlib.contextmanager
+def _pillow_notices_dropped() -> Iterator[None]:
+    """Pillow's warnings while it reads a file: dropped, not printed as the user's problem.
+
+    Pillow warns about damaged metadata it skips (a TIFF tag longer than the file) and about
+    large images (decided here from the header, against the run's size); neither changes the
+    picture, and on the command line each would print as ``nst: warning: ...``.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
+        yield
 
 
 def _to_rgb_array(image: Image.Image, name: str) -> np.ndarray:
@@ -207,8 +220,9 @@ def load_image(source: ImageSource, size: int | None = None, name: str | None = 
             shrink_to = size if size is not None and image.size[0] * image.size[1] > SHRINK_PIXELS else None
             if shrink_to is not None and image.format in ("JPEG", "MPO"):
                 image.draft("RGB", (2 * shrink_to, 2 * shrink_to))  # decoded at 1/2, 1/4 or 1/8 scale
-            image = ImageOps.exif_transpose(image)
-            image.load()
+            with _pillow_notices_dropped():
+                image = ImageOps.exif_transpose(image)
+                image.load()
             if shrink_to is not None and max(image.size) >= 4 * shrink_to:  # in 8 bits, not as big floats
                 image = image.reduce(max(image.size) // (2 * shrink_to))
             array = _to_rgb_array(image, name)

@@ -8,8 +8,10 @@ from __future__ import annotations
 import http.server
 import io
 import socketserver
+import struct
 import threading
 import time
+import warnings
 import zlib
 from contextlib import contextmanager
 
@@ -232,3 +234,23 @@ def test_a_size_too_large_for_any_run_is_refused_before_it_is_allocated():
     with pytest.raises(ImageError, match="at size 100000 it would be 100000x75000 px"):
         load_image(CONTENT, size=100_000)
     assert time.perf_counter() - start < 2.0
+
+
+def _tiff_with_a_tag_longer_than_the_file() -> bytes:
+    buffer = io.BytesIO()
+    pixels = (np.random.default_rng(0).random((40, 40, 3)) * 255).astype(np.uint8)
+    Image.fromarray(pixels).save(buffer, format="TIFF", tiffinfo={270: "a description" * 8})
+    data = bytearray(buffer.getvalue())
+    ifd = struct.unpack("<I", data[4:8])[0]
+    for entry in range(struct.unpack("<H", data[ifd : ifd + 2])[0]):
+        at = ifd + 2 + 12 * entry
+        if struct.unpack("<H", data[at : at + 2])[0] == 270:  # ImageDescription: claim a million bytes
+            data[at + 4 : at + 8] = struct.pack("<I", 10**6)
+    return bytes(data)
+
+
+def test_damaged_metadata_pillow_skips_gives_the_picture_without_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a Pillow warning would print as "nst: warning: ..."
+        image = load_image(_tiff_with_a_tag_longer_than_the_file())
+    assert image.shape == (40, 40, 3)
