@@ -26,6 +26,8 @@ from :func:`build_style_network` loads once this module is imported.
 
 from __future__ import annotations
 
+from typing import Any
+
 import keras
 import tensorflow as tf
 
@@ -173,7 +175,7 @@ def build_style_network(
         9x9 convolutions needs more than 4).
     """
     small, middle, large = channels_for(width)
-    layer_kwargs = {"dtype": dtype} if dtype else {}
+    layer_kwargs: dict[str, Any] = {"dtype": dtype} if dtype else {}
 
     def conv(x, filters: int, kernel: int, stride: int = 1, name: str = ""):
         x = ReflectionPadding2D(kernel // 2, name=f"{name}_pad", **layer_kwargs)(x)

@@ -13,6 +13,7 @@ arithmetic and is the form to share.
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -66,6 +67,8 @@ class TrainedStylizer(FastStylizer):
 
         from . import network  # noqa: F401 - registers the network's layers with Keras
 
+        if not zipfile.is_zipfile(self.path):  # Keras would call it "file not found"
+            raise ModelError(f"{self.path}: not a Keras model file (not a zip archive; corrupt or of another kind)")
         try:
             model = keras.saving.load_model(self.path, compile=False, safe_mode=True)
         except Exception as err:  # zip, JSON, HDF5 and Keras errors alike
@@ -89,10 +92,7 @@ class TrainedStylizer(FastStylizer):
         )
 
     def _load_lite(self) -> None:
-        try:
-            interpreter = _interpreter(self.path, (1, 64, 64, 3))
-        except ModelError as err:
-            raise ModelError(f"{err}; a trained network takes images of any size") from None
+        interpreter = _interpreter(self.path, (1, 64, 64, 3))
         inputs, outputs = interpreter.get_input_details(), interpreter.get_output_details()
         free = len(inputs) == 1 and list(inputs[0].get("shape_signature", [])[1:3]) == [-1, -1]
         if not (free and inputs[0]["shape"][-1] == 3 and len(outputs) == 1 and outputs[0]["shape"][-1] == 3):
