@@ -2,7 +2,7 @@
 
     nst train STYLE --data PHOTOS/ -o mystyle/ [--steps 2000] [--size 256] [--width 0.5] [--resume]
 
-Translates arguments into one :func:`~nst_core.train.train_network` call, with a progress
+Translates arguments into one :func:`~nst_core.train.run.train_network` call, with a progress
 bar of the loss parts. Ctrl-C, a kill (SIGTERM) or a closed terminal (SIGHUP) save a
 checkpoint and exit with 130; ``--resume`` continues from it. Errors in the user's input are
 one line on stderr with exit status 2, before anything is written.

@@ -20,7 +20,7 @@ MAX_WIDTH = 2.0
 
 @dataclass(frozen=True)
 class TrainOptions:
-    """Options of :func:`nst_core.train.train_network` and ``nst train``.
+    """Options of :func:`nst_core.train.run.train_network` and ``nst train``.
 
     The loss is the one ``nst`` optimises (same VGG19 layers, style losses and relative
     normalisation, :mod:`nst_core.engine.losses`), averaged over a batch of photos.

@@ -31,6 +31,21 @@ def _settings(options: TrainOptions) -> dict:
     return {"width": options.width}
 
 
+def check_output_folder(folder: Path, resume: bool) -> None:
+    """Refuse a new run over an existing one, or a resume without a checkpoint (OptionError).
+
+    Checked before the network is built, so the refusal is at once.
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise OptionError(f"{folder}: is a file; give a folder for the trained network")
+    found = tf.train.latest_checkpoint(str(folder / CHECKPOINT_FOLDER)) is not None
+    if resume and not found:
+        raise OptionError(f"{folder}: no checkpoint to resume from")
+    if not resume and found:
+        raise OptionError(f"{folder}: holds a training run already; resume it, or choose another folder")
+
+
 class TrainingCheckpoint:
     """The checkpoints of one output folder.
 
@@ -52,15 +67,6 @@ class TrainingCheckpoint:
     def directory(self) -> Path:
         """Where the checkpoint files are."""
         return self.folder / CHECKPOINT_FOLDER
-
-    def exists(self) -> bool:
-        """Whether the folder holds a checkpoint."""
-        return tf.train.latest_checkpoint(str(self.directory)) is not None
-
-    def check_new(self) -> None:
-        """Refuse to start a new run over an existing one (OptionError)."""
-        if self.exists():
-            raise OptionError(f"{self.folder}: holds a training run already; resume it, or choose another folder")
 
     def restore(self) -> int:
         """Restore the latest checkpoint; returns its step. OptionError if there is none or it does not fit."""

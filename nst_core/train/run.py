@@ -29,7 +29,7 @@ from ..errors import OptionError
 from ..image.io import ImageSource, describe_source, load_image, resize_longest_side, save_image
 from ..options import TrainOptions
 from . import data
-from .checkpoint import TrainingCheckpoint
+from .checkpoint import TrainingCheckpoint, check_output_folder
 from .export import export_network
 
 PREVIEW_FOLDER = "previews"
@@ -119,16 +119,13 @@ def train_network(
 
     options = options or TrainOptions()
     folder = Path(output_dir).expanduser()
-    if folder.exists() and not folder.is_dir():
-        raise OptionError(f"{folder}: is a file; give a folder for the trained network")
+    check_output_folder(folder, resume)
     style_image = load_style(style, options)
     photos = data.load_photos(data_folder, options.size)
     trainer = build_trainer(style_image, options)
     network = trainer.network
     checkpoint = TrainingCheckpoint(folder, network, trainer.optimizer, options)
     start = checkpoint.restore() if resume else 0
-    if not resume:
-        checkpoint.check_new()
     step_function = tf.function(trainer.train_step)
     batches = iter(data.training_batches(photos, options.size, options.batch_size, options.seed, start))
     preview = data.preview_photo(photos, options.size)
