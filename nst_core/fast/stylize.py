@@ -45,7 +45,7 @@ def fast_stylize(
     sources = [] if style is None else image_list(style)
     if model is None and not sources:
         model = _default_model()  # a trained network named by $NST_FAST_MODEL needs no style
-    if model is not None and model.style_built_in:
+    if model is not None and getattr(model, "style_built_in", False):  # a trained network: style built in
         return _paint_trained(model, content, sources, strength, size, blend_weights, preserve_colors)
     if not sources:
         raise OptionError("at least one style image is needed")
