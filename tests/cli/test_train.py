@@ -75,3 +75,18 @@ def test_help_lists_the_training_options(capsys):
         assert flag in text
     assert cli.main(["--help"]) == 0
     assert "nst train" in capsys.readouterr().out
+
+
+def test_a_stop_reports_the_checkpoint_and_exits_130(tmp_path, photos, capsys, monkeypatch):
+    from nst_core.train import run as train_run
+
+    def stopped_after_two_steps(style, data, options, output, callback=None, resume=False):
+        for step in (1, 2):
+            callback(train_run.TrainingProgress(step, options.steps, {"total": 1.0, "style": 0.5}))
+        raise KeyboardInterrupt  # what SIGTERM, SIGHUP and Ctrl-C become (cli.command), after the checkpoint
+
+    monkeypatch.setattr(train_run, "train_network", stopped_after_two_steps)
+    out = tmp_path / "mystyle"
+    assert cli.main(["train", str(STYLE), "--data", str(photos), "-o", str(out), "-q"]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted after step 2; saved a checkpoint" in err and "--resume" in err
