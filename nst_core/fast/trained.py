@@ -25,10 +25,11 @@ from .model import FastStylizer, check_strength
 
 #: Model files of trained networks, by suffix.
 TRAINED_SUFFIXES = (".keras", ".tflite")
-#: Memory of one pass per pixel and per channel of the network's widest full-resolution
-#: layer, in bytes: the padded input, output and normalisation temporaries of the outer
-#: convolutions in float32, with room to spare.
-PASS_BYTES_PER_PIXEL_CHANNEL = 32
+#: Memory of one pass per pixel and per channel of the network's full-resolution layers, in
+#: bytes. The Lite interpreter keeps every full-resolution tensor of the pass (padded inputs,
+#: outputs, normalisation temporaries: about 20 float32 values per pixel and channel; 81
+#: bytes measured at 1024x1024 px), Keras fewer; this bound is the Lite one with some room.
+PASS_BYTES_PER_PIXEL_CHANNEL = 96
 #: Channels of the outer layers of the widest network a ``.tflite`` file could hold (its
 #: layers are not inspected), for the memory check.
 _LITE_CHANNELS = 32
