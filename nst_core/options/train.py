@@ -73,7 +73,11 @@ class TrainOptions:
         "network",
         choices=PRECISIONS,
     )
-    tensorboard: bool = option(False, "also write TensorBoard logs of the loss parts to OUTPUT/logs", "progress")
+    tensorboard: bool = option(
+        False,
+        "also write TensorBoard logs of the loss parts to OUTPUT/logs (needs the tensorboard package)",
+        "progress",
+    )
 
     def __post_init__(self) -> None:
         whole(self, "size", minimum=MIN_TRAIN_SIZE)

@@ -18,6 +18,7 @@ Output folder::
 
 from __future__ import annotations
 
+import importlib.util
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -101,7 +102,9 @@ def train_network(
             skipped with a warning naming them.
         options: sizes, steps, weights, width... (:class:`~nst_core.options.TrainOptions`).
         output_dir: folder of checkpoints, previews and the exported models.
-        callback: called after every step with a :class:`TrainingProgress`.
+        callback: called after every step with a :class:`TrainingProgress` (a notebook's
+            live preview and loss plot); raising KeyboardInterrupt in it stops the run as
+            Ctrl-C does, with a checkpoint saved.
         resume: continue the run in ``output_dir`` from its last checkpoint (the same
             optimiser state and step count); without it, a folder that holds a run is refused.
 
@@ -118,6 +121,8 @@ def train_network(
     from .trainer import build_trainer
 
     options = options or TrainOptions()
+    if options.tensorboard and importlib.util.find_spec("tensorboard") is None:
+        raise OptionError("tensorboard logs need the tensorboard package: pip install tensorboard")
     folder = Path(output_dir).expanduser()
     check_output_folder(folder, resume)
     style_image = load_style(style, options)
