@@ -54,7 +54,7 @@ def lite_bytes(network: keras.Model, kind: str, representative: Sequence[np.ndar
     function = tf.function(lambda images: model(images, training=False))
     concrete = function.get_concrete_function(tf.TensorSpec([1, None, None, 3], tf.float32))
     # Frozen first: calibration (int8) cannot read variables.
-    converter = tf.lite.TFLiteConverter.from_concrete_functions([convert_variables_to_constants_v2(concrete)])
+    converter = tf.lite.TFLiteConverter.from_concrete_functions([convert_variables_to_constants_v2(concrete)], model)
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
     if kind == "float16":
         converter.target_spec.supported_types = [tf.float16]
