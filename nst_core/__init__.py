@@ -14,6 +14,7 @@ only), :mod:`~nst_core.fast` (feed-forward stylisation), :mod:`~nst_core.options
 option, declared once), :mod:`~nst_core.metrics` (how stylised a result is),
 :mod:`~nst_core.pipeline` (options into engine calls, step by step), :mod:`~nst_core.api`
 (``stylize``, ``Stylizer``, ``Result``), :mod:`~nst_core.video` (clips without flicker),
+:mod:`~nst_core.train` (a real-time network trained for one style),
 and the front ends :mod:`~nst_core.cli` (the ``nst`` command) and
 :mod:`~nst_core.notebook` (the ipywidgets apps).
 """
@@ -37,6 +38,8 @@ _EXPORTS = {
     "Stylizer": "api",
     "Result": "api",
     "StyleOptions": "options",
+    "TrainOptions": "options",
+    "train_network": "train.run",
     "Progress": "engine.optimize",
     "load_image": "image.io",
     "save_image": "image.io",

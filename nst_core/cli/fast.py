@@ -1,6 +1,7 @@
 """``nst fast``: real-time arbitrary stylisation from the shell (Magenta, Ghiasi et al. 2017).
 
     nst fast CONTENT STYLE [STYLE ...] -o OUT.png [--strength 0.7] [--size 512]
+    nst fast CONTENT --model mystyle.tflite -o OUT.png     (a network of nst train: no STYLE)
 
 Translates arguments into one :func:`~nst_core.fast.fast_stylize` call; errors in the
 user's input are one line on stderr with exit status 2 and nothing is written.
@@ -9,6 +10,7 @@ user's input are one line on stderr with exit status 2 and nothing is written.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -37,11 +39,17 @@ def build_parser() -> argparse.ArgumentParser:
         + ", else "
         + DEFAULT_HUB_HANDLE
         + "\n\nexample:\n"
-        "  nst fast images/tubingen.jpg images/starry_night.jpg -o out.png --strength 0.8",
+        "  nst fast images/tubingen.jpg images/starry_night.jpg -o out.png --strength 0.8\n"
+        "  nst fast images/tubingen.jpg --model mystyle/model_float16.tflite -o out.png   (trained by nst train)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("content", help="content image: file path or http(s) URL")
-    parser.add_argument("styles", nargs="+", metavar="style", help="one or more style images")
+    parser.add_argument(
+        "styles",
+        nargs="*",
+        metavar="style",
+        help="one or more style images; none with a network of nst train (--model X.keras or X.tflite)",
+    )
     parser.add_argument("-o", "--output", default="out.png", help="result file, .png or .jpg (default: out.png)")
     style_fields = [(field, spec) for field, spec in option_fields() if field.name in STYLE_OPTIONS]
     add_option_flags(parser, style_fields + option_fields(FastOptions), STYLE_OPTIONS)
@@ -56,12 +64,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Paint as parsed arguments ask; returns the exit status."""
-    from ..fast import fast_stylize, load_fast_model, normalise_blend_weights
+    from ..fast import ENV_MODEL, fast_stylize, is_trained_network, load_fast_model, normalise_blend_weights
     from ..image.io import MIN_SIDE, check_output_path, load_image, save_image
 
     output = check_output_path(args.output)
-    refuse_writing_over_inputs(output, [args.content, *args.styles])
     fast = FastOptions(**option_values(args, FastOptions))
+    trained = is_trained_network(fast.model or os.environ.get(ENV_MODEL))
+    if trained and args.styles:
+        raise OptionError(
+            f"{fast.model or os.environ.get(ENV_MODEL)}: a trained network paints its own style; give no STYLE image"
+        )
+    if not trained and not args.styles:
+        raise OptionError("give a STYLE image (or --model a network trained by nst train, a .keras or .tflite file)")
+    refuse_writing_over_inputs(output, [args.content, *args.styles, *([fast.model] if trained else [])])
     # Read every image and check every option first: a mistake fails before the model loads.
     content = load_image(args.content, args.size)
     if min(content.shape[:2]) < MIN_SIDE:  # a long, thin photo at a small --size
@@ -71,12 +86,13 @@ def run(args: argparse.Namespace) -> int:
             " on each side (raise --size)"
         )
     styles = [load_image(s) for s in args.styles]
-    normalise_blend_weights(args.style_blend_weights, len(styles))
+    if not trained:
+        normalise_blend_weights(args.style_blend_weights, len(styles))
     model = load_fast_model(fast.model, backend=fast.backend)
     start = time.perf_counter()
     image = fast_stylize(
         content,
-        styles,
+        styles or None,
         strength=fast.strength,
         model=model,
         blend_weights=args.style_blend_weights,

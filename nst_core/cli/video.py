@@ -10,6 +10,7 @@ resumes at the next unfinished frame; the video itself is written, atomically, a
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -41,7 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("input", help="video file (.mp4, .gif, ...) or a folder of frame images")
-    parser.add_argument("styles", nargs="+", metavar="style", help="one or more style images")
+    parser.add_argument(
+        "styles",
+        nargs="*",
+        metavar="style",
+        help="one or more style images; none with --mode fast and a network of nst train (--model X.tflite)",
+    )
     parser.add_argument("-o", "--output", default="out.mp4", help="result, .mp4 or .gif (default: out.mp4)")
     parser.add_argument("--no-audio", action="store_true", help="do not copy the sound track into the MP4")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
@@ -55,8 +61,16 @@ def run(args: argparse.Namespace) -> int:
     options = StyleOptions(**option_values(args, StyleOptions))
     video = VideoOptions(**option_values(args, VideoOptions))
 
+    from ..fast import ENV_MODEL, is_trained_network
     from ..image.io import load_image
     from ..video.io import check_video_output, probe_video, read_video, write_video
+
+    model = video.fast_model or os.environ.get(ENV_MODEL)
+    trained = video.mode == "fast" and is_trained_network(model)
+    if trained and args.styles:
+        raise OptionError(f"{model}: a trained network paints its own style; give no STYLE image")
+    if not trained and not args.styles:
+        raise OptionError("give a STYLE image (or --mode fast --model a network trained by nst train)")
 
     load_tensorflow()
     from ..video.stylize import remove_work_dir, stylize_video
@@ -79,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = stylize_video(
             frames,
-            args.styles,
+            args.styles or None,
             options,
             **{**video.stylize_settings(), "work_dir": work_dir},
             on_frame=lambda index, image: progress_bar.bar.update(1),

@@ -10,9 +10,14 @@ paints the content in one forward pass. Two back ends give the same :class:`Fast
   ``style_transfer*384.tflite`` file, offline; its input is fixed at 384x384, so other
   sizes are painted in overlapping tiles.
 
+A third kind is a network trained for one style by ``nst train`` (Johnson et al. 2016,
+:mod:`.network`), loaded from its ``.keras`` or ``.tflite`` file by :mod:`.trained`; its
+style is built in, so it takes no style image.
+
 The modules: :mod:`.model` (the stylizer's interface, strength and blends of style
-vectors), :mod:`.lite`, :mod:`.hub`, :mod:`.locate` (where the model comes from:
-``load_fast_model(location)``, else ``$NST_FAST_MODEL``, else the Lite pair in
+vectors), :mod:`.lite`, :mod:`.hub`, :mod:`.network` (the trainable network; imports
+TensorFlow, so it is not imported here), :mod:`.trained`, :mod:`.locate` (where the model
+comes from: ``load_fast_model(location)``, else ``$NST_FAST_MODEL``, else the Lite pair in
 ``$NST_MODELS_DIR``, else the Hub handle) and :mod:`.stylize` (:func:`fast_stylize`).
 """
 
@@ -31,6 +36,7 @@ from .model import (
     with_strength,
 )
 from .stylize import fast_stylize
+from .trained import TRAINED_SUFFIXES, TrainedStylizer, is_trained_network
 
 __all__ = [
     "BACKENDS",
@@ -41,12 +47,15 @@ __all__ = [
     "STYLE_DIM",
     "STYLE_SIZE",
     "TILE_OVERLAP",
+    "TRAINED_SUFFIXES",
     "FastStylizer",
     "HubStylizer",
     "LiteStylizer",
+    "TrainedStylizer",
     "blend_style_vectors",
     "check_strength",
     "fast_stylize",
+    "is_trained_network",
     "load_fast_model",
     "normalise_blend_weights",
     "with_strength",

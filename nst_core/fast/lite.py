@@ -94,8 +94,12 @@ def _ramp(size: int, fade_in: bool, fade_out: bool) -> np.ndarray:
     return ramp
 
 
-def _interpreter(path: Path):
-    """A LiteRT interpreter for ``path`` with its tensors allocated, or ModelError (one line)."""
+def _interpreter(path: Path, input_shape: tuple[int, ...] | None = None):
+    """A LiteRT interpreter for ``path`` with its tensors allocated, or ModelError (one line).
+
+    ``input_shape``: the first input is resized to it before the allocation (a network with
+    free height and width cannot allocate at its nominal 1x1 px).
+    """
     try:
         from ai_edge_litert.interpreter import Interpreter
     except ImportError:  # pragma: no cover - platforms without LiteRT wheels
@@ -107,6 +111,8 @@ def _interpreter(path: Path):
         # XNNPACK delegate"), on every run: noise to the user, silenced like TensorFlow's.
         with native_stderr_silenced():
             interpreter = Interpreter(model_path=str(path))
+            if input_shape is not None:
+                interpreter.resize_tensor_input(interpreter.get_input_details()[0]["index"], list(input_shape))
             interpreter.allocate_tensors()
     except Exception as err:  # LiteRT raises ValueError/RuntimeError with multi-line text
         raise ModelError(f"{path}: not a loadable TensorFlow Lite model ({one_line(err)})") from None

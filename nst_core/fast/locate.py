@@ -1,7 +1,8 @@
 """Where the fast model comes from, and loading it once.
 
 A location is a TensorFlow Hub handle or URL, a SavedModel folder, a folder holding the
-Lite pair, or the two .tflite paths. Without one: ``$NST_FAST_MODEL``, else the Lite pair
+Lite pair, the two .tflite paths, or one ``.keras`` / ``.tflite`` file: a network trained
+for one style by ``nst train`` (:mod:`.trained`). Without one: ``$NST_FAST_MODEL``, else the Lite pair
 in ``$NST_MODELS_DIR``, else Magenta's Hub model (downloaded once by tensorflow_hub).
 """
 
@@ -16,6 +17,7 @@ from ..errors import ModelError, OptionError
 from .hub import HubStylizer
 from .lite import LiteStylizer
 from .model import FastStylizer
+from .trained import TrainedStylizer, is_trained_network
 
 DEFAULT_HUB_HANDLE = "https://tfhub.dev/google/magenta/arbitrary-image-stylization-v1-256/2"
 ENV_MODEL = "NST_FAST_MODEL"
@@ -45,11 +47,25 @@ def _resolve(location: str | os.PathLike | Sequence | None, backend: str) -> tup
         location = os.environ.get(ENV_MODEL) or None
     if location is None:
         return _default_location(backend)
+    if is_trained_network(location):
+        return _trained_file(Path(str(location)).expanduser(), backend)
     if isinstance(location, str) and "," in location and "://" not in location:
         location = [p.strip() for p in location.split(",")]
     if isinstance(location, (list, tuple)):
         return _lite_files(location, backend)
     return _named_location(str(location), backend)
+
+
+def _trained_file(path: Path, backend: str) -> tuple:
+    """A trained network's file: ("trained", path, and what tells a rewritten file from the cached one)."""
+    if path.is_dir():
+        raise ModelError(f"{path}: is a folder; a trained network is a .keras or .tflite file")
+    if not path.is_file():
+        raise ModelError(f"{path}: no such model file")
+    if backend == "hub" or (backend == "lite" and path.suffix.lower() != ".tflite"):
+        raise ModelError(f"{path}: a trained network's file; use --backend auto")
+    stat = path.stat()
+    return ("trained", path, stat.st_mtime_ns, stat.st_size)
 
 
 def _default_location(backend: str) -> tuple:
@@ -107,18 +123,21 @@ def _folder(path: Path, backend: str) -> tuple:
 
 @functools.lru_cache(maxsize=4)
 def _load(resolved: tuple) -> FastStylizer:
+    if resolved[0] == "trained":
+        return TrainedStylizer(resolved[1])
     if resolved[0] == "lite":
         return LiteStylizer(Path(resolved[1]), Path(resolved[2]))
     return HubStylizer(resolved[1])
 
 
 def load_fast_model(location: str | os.PathLike | Sequence | None = None, backend: str = "auto") -> FastStylizer:
-    """Load (once; later calls return the cached model) Magenta's arbitrary stylisation model.
+    """Load (once; later calls return the cached model) Magenta's arbitrary stylisation model, or a trained one.
 
     Args:
         location: a TensorFlow Hub handle or URL, a local SavedModel folder, a folder with
-            the ``style_predict*.tflite`` / ``style_transfer*.tflite`` pair, or the two
-            .tflite paths. None: ``$NST_FAST_MODEL``, else the Lite pair in
+            the ``style_predict*.tflite`` / ``style_transfer*.tflite`` pair, the two
+            .tflite paths, or one ``.keras`` / ``.tflite`` file of a network trained for one
+            style (a :class:`~nst_core.fast.trained.TrainedStylizer`, whose style is built in). None: ``$NST_FAST_MODEL``, else the Lite pair in
             ``$NST_MODELS_DIR``, else the Hub model (downloaded once by tensorflow_hub).
         backend: ``"auto"`` (by what ``location`` is), ``"hub"`` or ``"lite"``.
 

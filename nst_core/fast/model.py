@@ -42,6 +42,9 @@ class FastStylizer:
 
     backend = "?"
     location = ""
+    #: True for a network trained for one style (:mod:`~nst_core.fast.trained`): it takes no
+    #: style image, and paints with :meth:`~nst_core.fast.trained.TrainedStylizer.paint`.
+    style_built_in = False
 
     def style_vector(self, style: np.ndarray, crop: bool = True) -> np.ndarray:
         """The 100-number style vector of a float RGB image in [0, 1] (any size).

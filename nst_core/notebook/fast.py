@@ -2,7 +2,9 @@
 
 The style vectors (of the styles and of the content itself) are computed once; moving the
 slider only interpolates them and runs the transfer network, a fraction of a second at
-notebook sizes, so the picture keeps up with the slider.
+notebook sizes, so the picture keeps up with the slider. A network trained by ``nst train``
+(``model=load_fast_model("mystyle/model_float16.tflite")``) takes no style: the slider then
+mixes the photo back into its painting.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..errors import OptionError
 from ..fast import FastStylizer, blend_style_vectors, load_fast_model, with_strength
 from ..image.encode import png_bytes
 from ..image.io import ImageSource, image_list, load_image
@@ -21,8 +24,10 @@ class StrengthSlider:
 
     Args:
         content: the photo (path, URL, array...).
-        style: a style image or a list of them (mixed by ``blend_weights``).
-        model: a loaded :class:`~nst_core.fast.FastStylizer` (default: :func:`load_fast_model`).
+        style: a style image or a list of them (mixed by ``blend_weights``); None with a
+            trained network (whose style is built in).
+        model: a loaded :class:`~nst_core.fast.FastStylizer` (default: :func:`load_fast_model`),
+            or a trained one (:class:`~nst_core.fast.TrainedStylizer`).
         size: longest side of the picture, in pixels.
         strength: the slider's starting value.
 
@@ -33,7 +38,7 @@ class StrengthSlider:
     def __init__(
         self,
         content: ImageSource,
-        style: ImageSource | Sequence[ImageSource],
+        style: ImageSource | Sequence[ImageSource] | None = None,
         *,
         model: FastStylizer | None = None,
         size: int = 384,
@@ -44,9 +49,16 @@ class StrengthSlider:
 
         self.model = model or load_fast_model()
         self.content = load_image(content, size)
-        styles = [load_image(s) for s in image_list(style)]
-        self._style_vector = blend_style_vectors(self.model, styles, blend_weights)
-        self._content_vector = self.model.style_vector(self.content)
+        self._style_vector = self._content_vector = None
+        if self.model.style_built_in:
+            if style is not None and image_list(style):
+                raise OptionError(f"{self.model.location}: a trained network paints its own style; give no style")
+        else:
+            if style is None:
+                raise OptionError("give a style image (or a model trained by nst train)")
+            styles = [load_image(s) for s in image_list(style)]
+            self._style_vector = blend_style_vectors(self.model, styles, blend_weights)
+            self._content_vector = self.model.style_vector(self.content)
         self.slider = widgets.FloatSlider(
             value=strength, min=0.0, max=1.0, step=0.05, description="strength", continuous_update=True
         )
@@ -61,8 +73,11 @@ class StrengthSlider:
 
     def render(self, strength: float) -> np.ndarray:
         """Stylise at ``strength`` (0 content, 1 full style), show it and return it."""
-        vector = with_strength(self._style_vector, self._content_vector, strength)
-        self.result = self.model.transfer(self.content, vector)
+        if self.model.style_built_in:
+            self.result = self.model.paint(self.content, strength)  # type: ignore[attr-defined]
+        else:
+            vector = with_strength(self._style_vector, self._content_vector, strength)  # type: ignore[arg-type]
+            self.result = self.model.transfer(self.content, vector)
         self.picture.value = png_bytes(self.result)
         return self.result
 

@@ -1,7 +1,8 @@
 """Every option, declared once: type, default, help, validation, flag and notebook control.
 
 The Python API, the command line and the notebook widgets all fill a :class:`StyleOptions`
-(and, for clips and the fast network, a :class:`VideoOptions` or :class:`FastOptions`). The
+(and, for clips, the fast network and training, a :class:`VideoOptions`, :class:`FastOptions`
+or :class:`TrainOptions`). The
 ``nst`` commands' flags and the notebook's controls are generated from each field's
 :class:`OptionSpec` (:mod:`~nst_core.options.spec`), so an option is added, defaulted,
 documented and validated in exactly one place: its field.
@@ -11,6 +12,7 @@ from .commands import SUBCOMMAND_STYLE_OPTIONS
 from .fast import FastOptions
 from .spec import Control, OptionSpec, option, option_fields
 from .style import INIT_CHOICES, StyleOptions
+from .train import TrainOptions
 from .video import DEFAULT_FAST_BLEND, DEFAULT_TEMPORAL_WEIGHT, MODES, VIDEO_PRESERVE_COLORS, VideoOptions
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "FastOptions",
     "OptionSpec",
     "StyleOptions",
+    "TrainOptions",
     "VideoOptions",
     "option",
     "option_fields",

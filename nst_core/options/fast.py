@@ -28,7 +28,8 @@ class FastOptions:
     )
     model: str | None = option(
         None,
-        "Hub handle or URL, SavedModel folder, .tflite folder, or 'predict.tflite,transfer.tflite'"
+        "Hub handle or URL, SavedModel folder, .tflite folder, 'predict.tflite,transfer.tflite', or a network"
+        " of nst train (X.keras or X.tflite, which paints its own style: give no STYLE)"
         " (default: $NST_FAST_MODEL, else the .tflite pair in $NST_MODELS_DIR, else TensorFlow Hub)."
         " A SavedModel runs its own code as it loads: load only models you trust; share .tflite files",
         "fast network",

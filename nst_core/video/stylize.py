@@ -209,7 +209,7 @@ def _finished_frames(work_dir: Path | None, count: int) -> list[np.ndarray]:
 
 def stylize_video(
     frames: Sequence[np.ndarray],
-    style: ImageSource | Sequence[ImageSource],
+    style: ImageSource | Sequence[ImageSource] | None,
     options: StyleOptions | None = None,
     *,
     first_steps: int | None = None,
@@ -227,7 +227,9 @@ def stylize_video(
 
     Args:
         frames: the clip, e.g. from :func:`nst_core.video.io.read_video`.
-        style: a style image (path, array...) or a list of them.
+        style: a style image (path, array...) or a list of them; None in fast mode with a
+            network trained by ``nst train`` (``fast_model`` a .keras or .tflite file),
+            whose style is built in.
         options: the per-frame optimisation options (``steps`` is the steps of every frame
             after the first); ``size`` is ignored: frames are used at their own size.
         first_steps: steps for the first frame, which starts from scratch (default 2 x steps).
@@ -270,6 +272,11 @@ def stylize_video(
         if frame.shape != shape or frame.ndim != 3 or frame.shape[2] != 3:
             raise OptionError(f"frame {index} has shape {frame.shape}; every frame must be {shape}")
 
+    trained = mode == "fast" and _names_trained_network(fast_model)
+    if trained and (style is not None and image_list(style)):
+        raise OptionError(f"{fast_model}: a trained network paints its own style; give no style image")
+    if trained and fast_refine_steps:
+        raise OptionError("refine steps need a style image; a trained network has none (use fast_refine_steps=0)")
     frame_options = options.replace(size=max(shape[:2]))
     lbfgs_history = options.lbfgs_history
     if mode == "optimize" or fast_refine_steps:
@@ -277,8 +284,12 @@ def stylize_video(
         # rather than crash out of memory mid-clip.
         lbfgs_history = pipeline.check_memory(frame_options, shape[:2])
 
-    _, styles = pipeline.prepare_images(frames[0], style, frame_options, content_is="frames are")
-    styles = _clip_palette(styles, options, frames[0])
+    styles: list[np.ndarray] = []
+    if not trained:
+        _, styles = pipeline.prepare_images(
+            frames[0], style if style is not None else [], frame_options, content_is="frames are"
+        )
+        styles = _clip_palette(styles, options, frames[0])
 
     work = Path(work_dir).expanduser() if work_dir is not None else None
     created = work is not None and not work.exists()
@@ -316,7 +327,8 @@ def stylize_video(
                 )
             # The network takes its styles at full size (it crops and scales them to 256 px
             # itself), as nst fast does, not at the frames' size; every style, blended.
-            fast_styles = _clip_palette([load_image(s) for s in image_list(style)], options, frames[0])
+            fast_styles = [] if trained else [load_image(s) for s in image_list(style)]  # type: ignore[arg-type]
+            fast_styles = _clip_palette(fast_styles, options, frames[0])
             stylise_one = _fast_stylist(
                 fast_styles, options.style_blend_weights, fast_blend, fast_model, refine, fast_refine_steps
             )
@@ -416,6 +428,13 @@ def _optimizing_stylist(
     return stylise
 
 
+def _names_trained_network(location: str | None) -> bool:
+    """Whether fast mode's model (or ``$NST_FAST_MODEL``) is a network trained by ``nst train``."""
+    from ..fast import ENV_MODEL, is_trained_network
+
+    return is_trained_network(location or os.environ.get(ENV_MODEL))
+
+
 def _fast_stylist(
     styles: list[np.ndarray],
     blend_weights: Sequence[float] | None,
@@ -432,10 +451,11 @@ def _fast_stylist(
     from ..fast import blend_style_vectors, load_fast_model  # Hub / Lite are loaded only for this mode
 
     model = load_fast_model(location)
-    vector = blend_style_vectors(model, styles, blend_weights)
+    # A trained network's style is built in: no vector (its transfer ignores one).
+    vector = None if model.style_built_in else blend_style_vectors(model, styles, blend_weights)
 
     def stylise(index: int, frame: np.ndarray, previous: tuple[np.ndarray, np.ndarray] | None) -> tuple:
-        image = np.clip(np.asarray(model.transfer(frame, vector), np.float32), 0.0, 1.0)
+        image = np.clip(np.asarray(model.transfer(frame, vector), np.float32), 0.0, 1.0)  # type: ignore[arg-type]
         if previous is not None and blend > 0:
             warped, mask = previous
             image = blend_reliable(image, warped, mask, blend)

@@ -1,0 +1,118 @@
+"""The options of training a style network: :class:`TrainOptions`."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from ..engine.choices import DEFAULT_CONTENT_LAYERS, DEFAULT_STYLE_LAYERS, STYLE_LOSSES, check_layers
+from ..engine.precision import PRECISIONS, check_precision
+from ..errors import OptionError
+from .spec import number, option, whole
+
+#: Smallest training crop, in pixels: the deepest default style layer (block5) needs 16 px,
+#: and the network halves the image twice.
+MIN_TRAIN_SIZE = 32
+#: Widest network offered (2 is four times the arithmetic of Johnson et al.'s).
+MAX_WIDTH = 2.0
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    """Options of :func:`nst_core.train.run.train_network` and ``nst train``.
+
+    The loss is the one ``nst`` optimises (same VGG19 layers, style losses and relative
+    normalisation, :mod:`nst_core.engine.losses`), averaged over a batch of photos.
+
+    Attributes:
+        size: side of the square training crops, in pixels.
+        style_size: longest side of the style image, in pixels (default: ``size``); smaller
+            gives finer brush strokes.
+        steps: optimiser steps (each one batch).
+        batch_size: photos per step.
+        content_weight, style_weight, tv_weight: weights of the loss terms, as in ``nst``.
+        style_loss: ``"gram"`` (Gatys et al. 2016) or ``"sliced"`` (Heitz et al. 2021).
+        content_layers, style_layers: VGG19 layers the losses read.
+        width: channel multiplier of the network (0.5: a quarter of the arithmetic).
+        learning_rate: Adam's step size.
+        checkpoint_every: steps between checkpoints (a stop loses at most this many).
+        preview_every: steps between preview images (0: none).
+        seed: seed of the network's initial weights and of the crops (None: not repeatable).
+        precision: ``"mixed"`` computes the network and VGG19 in 16 bits where the device is
+            fast at it (:mod:`nst_core.engine.precision`), ``"float32"`` everywhere else.
+        tensorboard: also write TensorBoard logs of the loss parts (to ``OUTPUT/logs``).
+    """
+
+    size: int = option(256, "side of the square training crops, in pixels", "training", short="-s")
+    style_size: int | None = option(
+        None, "longest side of the style image, in pixels; smaller gives finer strokes (default: size)", "training"
+    )
+    steps: int = option(2000, "training steps, each one batch of photos", "training", short="-n")
+    batch_size: int = option(4, "photos per step", "training")
+    content_weight: float = option(1.0, "how closely the network keeps the photos' shapes", "weights")
+    style_weight: float = option(10.0, "style strength, as for nst", "weights")
+    tv_weight: float = option(1.0, "smoothness (total variation); 0 turns it off", "weights")
+    style_loss: str = option(
+        "gram", "gram (Gram matrices) or sliced (sliced Wasserstein), as for nst", "weights", choices=STYLE_LOSSES
+    )
+    content_layers: tuple[str, ...] = option(
+        DEFAULT_CONTENT_LAYERS, "VGG19 layers of the content loss", "weights", metavar="L1,L2"
+    )
+    style_layers: tuple[str, ...] = option(
+        DEFAULT_STYLE_LAYERS, "VGG19 layers of the style loss", "weights", metavar="L1,L2"
+    )
+    width: float = option(1.0, "network width: 0.5 has a quarter of the arithmetic, 1 is Johnson et al.'s", "network")
+    learning_rate: float = option(1e-3, "Adam's step size", "network")
+    checkpoint_every: int = option(100, "steps between checkpoints; a stop loses at most this many", "progress")
+    preview_every: int = option(100, "steps between preview images (0: none)", "progress")
+    seed: int | None = option(None, "random seed of the initial network and the crops", "network")
+    precision: str = option(
+        "mixed",
+        "mixed: 16-bit arithmetic where the device is fast at it; float32 everywhere",
+        "network",
+        choices=PRECISIONS,
+    )
+    tensorboard: bool = option(
+        False,
+        "also write TensorBoard logs of the loss parts to OUTPUT/logs (needs the tensorboard package)",
+        "progress",
+    )
+
+    def __post_init__(self) -> None:
+        whole(self, "size", minimum=MIN_TRAIN_SIZE)
+        if self.style_size is not None:
+            whole(self, "style_size", minimum=MIN_TRAIN_SIZE)
+        whole(self, "steps", minimum=1)
+        whole(self, "batch_size", minimum=1, maximum=1024)
+        for name in ("content_weight", "style_weight", "tv_weight"):
+            number(self, name, minimum=0.0)
+        number(self, "width", minimum=0.0, strict=True, maximum=MAX_WIDTH)
+        number(self, "learning_rate", minimum=0.0, strict=True, maximum=1.0)
+        whole(self, "checkpoint_every", minimum=1)
+        whole(self, "preview_every", minimum=0)
+        if self.seed is not None:
+            whole(self, "seed", minimum=0)
+        check_precision(self.precision)
+        if self.style_loss not in STYLE_LOSSES:
+            raise OptionError(f"style_loss must be one of {', '.join(STYLE_LOSSES)}, got {self.style_loss!r}")
+        if not isinstance(self.tensorboard, bool):
+            raise OptionError(f"tensorboard must be True or False, got {self.tensorboard!r}")
+        for name in ("content_layers", "style_layers"):
+            layers = getattr(self, name)
+            layers = (layers,) if isinstance(layers, str) else tuple(layers)
+            if not layers:
+                raise OptionError(f"{name} must name at least one VGG19 layer")
+            object.__setattr__(self, name, check_layers(layers))
+
+    @property
+    def style_side(self) -> int:
+        """Longest side of the style image, in pixels."""
+        return self.size if self.style_size is None else self.style_size
+
+    def replace(self, **changes: Any) -> TrainOptions:
+        """A copy with some options changed (validated again)."""
+        unknown = set(changes) - {f.name for f in dataclasses.fields(self)}
+        if unknown:
+            raise OptionError(f"unknown option(s): {', '.join(sorted(unknown))}")
+        return dataclasses.replace(self, **changes)
