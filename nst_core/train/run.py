@@ -19,7 +19,7 @@ Output folder::
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +30,7 @@ from ..image.io import ImageSource, describe_source, load_image, resize_longest_
 from ..options import TrainOptions
 from . import data
 from .checkpoint import TrainingCheckpoint
-from .export import export_network
+from .export import KINDS, export_network
 
 PREVIEW_FOLDER = "previews"
 LOG_FOLDER = "logs"
@@ -91,6 +91,7 @@ def train_network(
     output_dir: str | Path = "style_network",
     callback: Callable[[TrainingProgress], None] | None = None,
     resume: bool = False,
+    exports: Sequence[str] = KINDS,
 ) -> TrainingResult:
     """Train a network to paint any photo in the style of ``style`` (Johnson et al. 2016).
 
@@ -104,6 +105,8 @@ def train_network(
         callback: called after every step with a :class:`TrainingProgress`.
         resume: continue the run in ``output_dir`` from its last checkpoint (the same
             optimiser state and step count); without it, a folder that holds a run is refused.
+        exports: which files to write at the end, of ``"keras"``, ``"float16"``, ``"int8"``
+            (the Lite conversions take seconds each).
 
     Returns:
         the :class:`TrainingResult` with the exported files (``"keras"``, ``"float16"``,
@@ -118,6 +121,8 @@ def train_network(
     from .trainer import build_trainer
 
     options = options or TrainOptions()
+    if not exports or set(exports) - set(KINDS):
+        raise OptionError(f"exports must be some of {', '.join(KINDS)}, got {list(exports)}")
     folder = Path(output_dir).expanduser()
     if folder.exists() and not folder.is_dir():
         raise OptionError(f"{folder}: is a file; give a folder for the trained network")
@@ -158,5 +163,5 @@ def train_network(
         if step > start:
             checkpoint.save(step)
         raise
-    files = export_network(network, folder, data.representative_crops(photos, options.size))
+    files = export_network(network, folder, data.representative_crops(photos, options.size), exports)
     return TrainingResult(step, files, losses, time.perf_counter() - began)
