@@ -1,7 +1,7 @@
 """The app's option controls, generated from the option spec of :mod:`nst_core.options`.
 
 Every field of an option dataclass (:class:`~nst_core.options.StyleOptions`,
-:class:`~nst_core.options.TrainOptions`...) whose :class:`~nst_core.options.OptionSpec`
+``nst_core.options.TrainOptions``...) whose :class:`~nst_core.options.OptionSpec`
 has a :class:`~nst_core.options.Control` gets a widget that starts at the field's value, with
 the spec's label, range and help (as its tooltip): a menu for a field with ``choices``, a
 checkbox for a bool, otherwise a slider (logarithmic when ``Control.log``, whole numbers for an
@@ -84,7 +84,7 @@ class OptionControls:
 
     Args:
         options: the values the controls start at. A value they cannot show is an OptionError.
-            Any option dataclass (:class:`~nst_core.options.TrainOptions` too); the blend
+            Any option dataclass (``nst_core.options.TrainOptions`` too); the blend
             applies to those with ``style_blend_weights``.
         fields: the (field, spec) pairs to build from (default: :func:`~nst_core.options.option_fields`).
 

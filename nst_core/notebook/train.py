@@ -1,7 +1,7 @@
 """The training app of ``notebooks/train.ipynb``: pick a style and photos, press Train, watch it learn.
 
-A front end of :func:`nst_core.train.train_network` and nothing more: the controls are
-generated from :class:`~nst_core.options.TrainOptions`' spec
+A front end of ``nst_core.train.train_network`` and nothing more: the controls are
+generated from ``nst_core.options.TrainOptions``' spec
 (:mod:`~nst_core.notebook.controls`), the Train and Stop buttons and the run's thread are
 the style app's (:mod:`~nst_core.notebook.controller`: a background thread in Jupyter, the
 main thread with widget polling in Colab), and :class:`TrainView` shows what the callback
@@ -81,7 +81,7 @@ class TrainView:
         self.say("reading the photos and building the network… (the first step also traces it)")
 
     def show_progress(self, progress: Any) -> None:
-        """Show one step's :class:`~nst_core.train.TrainingProgress`: step, losses, and a preview if it has one."""
+        """Show one step's ``nst_core.train.TrainingProgress``: step, losses, and a preview if it has one."""
         self.steps.append(progress.step)
         for name, value in progress.losses.items():
             self.losses.setdefault(name, []).append(value)
@@ -144,7 +144,7 @@ class TrainApp:
         output_dir: the folder of checkpoints, previews and exported models.
         options: starting values of the controls (default ``TrainOptions()``); fields without
             a control (preview and checkpoint intervals, seed, precision...) pass through.
-        train: the function Train calls, as :func:`nst_core.train.train_network` (the default;
+        train: the function Train calls, as ``nst_core.train.train_network`` (the default;
             injectable for tests).
         exports: which files to export (``"keras"``, ``"float16"``, ``"int8"``; default all).
         samples_dir: folder of sample styles for the picker (default: the repository's ``images/``).
@@ -152,7 +152,7 @@ class TrainApp:
         plot_seconds: the loss plot is redrawn at most this often.
 
     Each option control is an attribute named for its field (``app.steps``, ``app.width``...).
-    After a run, :attr:`result` is the :class:`~nst_core.train.TrainingResult`, :attr:`stopped`
+    After a run, :attr:`result` is the ``nst_core.train.TrainingResult``, :attr:`stopped`
     says whether Stop ended it, and :attr:`model_path` is the exported file to paint with.
     """
 
@@ -217,7 +217,7 @@ class TrainApp:
         display(self.widget)
 
     def options(self) -> TrainOptions:
-        """The :class:`~nst_core.options.TrainOptions` the controls describe (validated)."""
+        """The ``nst_core.options.TrainOptions`` the controls describe (validated)."""
         return self.controls.options(self.base_options)
 
     def set_options(self, options: TrainOptions | None = None, **values: Any) -> None:
@@ -247,7 +247,7 @@ class TrainApp:
     def train(self, wait: bool = True):
         """Train with the current settings; ``wait=False`` returns at once and trains in a thread.
 
-        Returns the :class:`~nst_core.train.TrainingResult` when waiting (None on a bad input,
+        Returns the ``nst_core.train.TrainingResult`` when waiting (None on a bad input,
         whose one-line message is shown in the status line).
         """
         if self.running:
