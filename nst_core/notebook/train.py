@@ -57,6 +57,7 @@ class TrainView:
     def __init__(self, steps: int, plot_seconds: float = 1.0):
         self.plot_seconds = plot_seconds
         self.steps: list[int] = []
+        self._began, self._first_seconds = time.monotonic(), 0.0
         self.losses: dict[str, list[float]] = {}
         self._drawn = float("-inf")
         self.preview = widgets.Image(format="png", layout=widgets.Layout(width="256px", height="auto"))
@@ -76,6 +77,7 @@ class TrainView:
     def start(self, total_steps: int) -> None:
         """Clear the plot and the file links for a run to ``total_steps`` steps."""
         self.steps, self.losses, self._drawn = [], {}, float("-inf")
+        self._began, self._first_seconds = time.monotonic(), 0.0
         self.progress.max, self.progress.value, self.progress.description = max(1, total_steps), 0, "step 0"
         self.files.value = ""
         self.say("reading the photos and building the network… (the first step also traces it)")
@@ -93,7 +95,9 @@ class TrainView:
             self._drawn = now
         self.progress.value = progress.step
         self.progress.description = f"step {progress.step}"
-        rate = progress.seconds / max(1, len(self.steps))
+        if len(self.steps) == 1:
+            self._first_seconds = progress.seconds  # the first step also traces the network
+        rate = (progress.seconds - self._first_seconds) / max(1, len(self.steps) - 1)
         self.say(f"loss {progress.losses.get('total', float('nan')):.4g} · {rate:.2f} s per step")
 
     def show_result(self, result: Any, stopped: bool) -> None:
@@ -102,7 +106,8 @@ class TrainView:
             self.loss_plot.value = loss_plot_png(self.steps, self.losses, max(self.progress.max, self.steps[-1]))
         self.progress.value = min(result.step, self.progress.max)
         ended = "stopped" if stopped else "done"
-        self.say(f"{ended} at step {result.step} in {result.seconds:.1f} s; the network is saved")
+        taken = time.monotonic() - self._began  # the export after a Stop included
+        self.say(f"{ended} at step {result.step} after {taken:.1f} s; the network is saved")
         self.files.value = "".join(_file_line(kind, Path(path)) for kind, path in result.files.items())
 
     def show_error(self, err: BaseException) -> None:
