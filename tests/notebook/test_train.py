@@ -5,14 +5,15 @@ from __future__ import annotations
 import io
 import threading
 import time
+import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from nst_core.errors import OptionError
-from nst_core.notebook.photos import bundled_photos
+from nst_core.errors import NSTError, OptionError
+from nst_core.notebook.photos import bundled_photos, download_photos
 from nst_core.notebook.train import TrainApp
 from nst_core.options import TrainOptions
 from nst_core.train import TrainingProgress, TrainingResult
@@ -156,3 +157,16 @@ def test_bundled_photos_are_a_training_set(tmp_path):
     folder = bundled_photos(tmp_path / "photos", side=64)
     photos = load_photos(folder, 32)
     assert len(photos) >= 8 and all(min(photo.shape[:2]) == 48 for photo in photos)
+
+
+def test_downloaded_photos_are_the_archives_first_photos_without_its_folders(tmp_path):
+    archive = tmp_path / "set.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for name in ("set/images/b.jpg", "set/images/a.jpg", "../escape/c.png", "set/.hidden.jpg", "set/labels.txt"):
+            bundle.writestr(name, b"photo " + name.encode())
+    folder = download_photos(tmp_path / "photos", count=2, url=archive.as_uri())  # file: URL, no network
+    assert sorted(path.name for path in folder.iterdir()) == ["a.jpg", "c.png"]  # first by path in the archive
+    folder = download_photos(tmp_path / "all", count=10, url=archive.as_uri())
+    assert sorted(path.name for path in folder.rglob("*")) == ["a.jpg", "b.jpg", "c.png"]  # nothing outside
+    with pytest.raises(NSTError, match="could not download"):
+        download_photos(tmp_path / "none", url=(tmp_path / "missing.zip").as_uri())
