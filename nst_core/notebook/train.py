@@ -249,6 +249,17 @@ class TrainApp:
         files = self.result.files
         return Path(files.get("float16") or files.get("keras") or next(iter(files.values())))
 
+    def load_model(self):
+        """The last run's network as a ``nst_core.fast.FastStylizer``, to paint photos and clips with.
+
+        NSTError when no run has finished yet (the cells after the app, run before Train was pressed).
+        """
+        from ..fast import load_fast_model
+
+        if self.model_path is None:
+            raise NSTError("no trained network yet: press Train above, wait until it is done, then run this cell")
+        return load_fast_model(self.model_path)
+
     def train(self, wait: bool = True):
         """Train with the current settings; ``wait=False`` returns at once and trains in a thread.
 

@@ -136,6 +136,11 @@ def test_stop_reaches_a_run_in_a_background_thread(tmp_path):
     assert not app.running and app.stopped and 3 <= result.step < 100
 
 
+def test_trying_the_network_before_training_says_to_press_train(tmp_path):
+    with pytest.raises(NSTError, match="press Train"):
+        make_app(tmp_path, FakeTrain()).load_model()
+
+
 def test_a_bad_photo_folder_is_one_line_in_the_status_and_the_app_stays_usable(tmp_path):
     fake = FakeTrain()
     app = make_app(tmp_path, fake)
