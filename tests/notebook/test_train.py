@@ -123,6 +123,9 @@ def test_stop_ends_training_keeps_the_checkpoint_and_exports_that_network(tmp_pa
     assert fake.calls[-1]["resume"] is True and result.step == 5 and not app.stopped
     assert app.view.steps == [4, 5]
 
+    app.output_dir.value = str(tmp_path / "another")  # a new run there, not a resumed one
+    assert not app.resume.value
+
 
 def test_stop_reaches_a_run_in_a_background_thread(tmp_path):
     third = threading.Event()
