@@ -1,6 +1,7 @@
-"""The notebook front ends: the ipywidgets apps of ``notebooks/nst.ipynb`` and ``fast.ipynb``."""
+"""The notebook front ends: the ipywidgets apps of ``notebooks/nst.ipynb``, ``fast.ipynb`` and ``train.ipynb``."""
 
 from .app import StyleApp
 from .fast import StrengthSlider
+from .train import TrainApp
 
-__all__ = ["StrengthSlider", "StyleApp"]
+__all__ = ["StrengthSlider", "StyleApp", "TrainApp"]

@@ -23,7 +23,7 @@ import ipywidgets as widgets
 
 from ..engine.optimize import Progress
 from ..errors import NSTError
-from ..options import StyleOptions
+from ..options import StyleOptions, TrainOptions
 
 #: A short run refreshes the picture more often than ``callback_every``, to show at least this many.
 MIN_REFRESHES = 10
@@ -64,7 +64,7 @@ class RunController:
         self,
         content: Any,
         style: Any,
-        options: StyleOptions,
+        options: StyleOptions | TrainOptions,
         *,
         on_progress: Callable[[Progress], None],
         on_result: Callable[[Any], None],
@@ -98,7 +98,7 @@ class RunController:
         self._stop.set()
         return True
 
-    def _run(self, content, style, options: StyleOptions, on_progress, on_result, on_error):
+    def _run(self, content, style, options: StyleOptions | TrainOptions, on_progress, on_result, on_error):
         self._busy = True
         try:
             with _kernel_events() if not self.background else contextlib.nullcontext() as poll:

@@ -1,6 +1,7 @@
 """The app's option controls, generated from the option spec of :mod:`nst_core.options`.
 
-Every :class:`~nst_core.options.StyleOptions` field whose :class:`~nst_core.options.OptionSpec`
+Every field of an option dataclass (:class:`~nst_core.options.StyleOptions`,
+``nst_core.options.TrainOptions``...) whose :class:`~nst_core.options.OptionSpec`
 has a :class:`~nst_core.options.Control` gets a widget that starts at the field's value, with
 the spec's label, range and help (as its tooltip): a menu for a field with ``choices``, a
 checkbox for a bool, otherwise a slider (logarithmic when ``Control.log``, whole numbers for an
@@ -21,7 +22,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..errors import OptionError
-from ..options import OptionSpec, StyleOptions, option_fields
+from ..options import OptionSpec, option_fields
 
 #: Sliders come first in this order (most used first, as the notebook's table of controls lists
 #: them); the others follow in the spec's order. Menus keep the spec's order.
@@ -83,12 +84,14 @@ class OptionControls:
 
     Args:
         options: the values the controls start at. A value they cannot show is an OptionError.
+            Any option dataclass (``nst_core.options.TrainOptions`` too); the blend
+            applies to those with ``style_blend_weights``.
         fields: the (field, spec) pairs to build from (default: :func:`~nst_core.options.option_fields`).
 
     ``widgets`` maps each field name to its widget, in the panel's order.
     """
 
-    def __init__(self, options: StyleOptions, fields: Fields | None = None):
+    def __init__(self, options: Any, fields: Fields | None = None):
         fields = option_fields() if fields is None else fields
         controlled = [(field, spec) for field, spec in fields if spec.control is not None]
         self.specs: dict[str, tuple[dataclasses.Field, OptionSpec]] = {
@@ -99,7 +102,7 @@ class OptionControls:
         self.widgets: dict[str, widgets.ValueWidget] = {
             name: control_widget(field, spec, getattr(options, name)) for name, (field, spec) in self.specs.items()
         }
-        blend = options.style_blend_weights
+        blend = getattr(options, "style_blend_weights", None)
         self.blend = widgets.FloatSlider(
             value=blend[1] / sum(blend) if blend and len(blend) == 2 else 0.5,
             min=0.0,
@@ -122,7 +125,7 @@ class OptionControls:
         menu_rows = [widgets.HBox(pair) if len(pair) == 2 else pair[0] for pair in pairs]
         return [*sliders, self.blend, *menu_rows, *boxes, self.from_current]
 
-    def options(self, base: StyleOptions, two_styles: bool, current: np.ndarray | None = None) -> StyleOptions:
+    def options(self, base: Any, two_styles: bool = False, current: np.ndarray | None = None) -> Any:
         """``base`` with every controlled field set from its widget (validated).
 
         ``two_styles``: a second style is chosen, so the blend slider applies. ``current``: the
@@ -131,10 +134,12 @@ class OptionControls:
         values = {name: self._value(name) for name in self.widgets}
         if self.from_current.value and current is not None and "init" in values:
             values["init"] = current
+        if not hasattr(base, "style_blend_weights"):
+            return base.replace(**values)
         blend = float(self.blend.value)
         return base.replace(**values, style_blend_weights=(1.0 - blend, blend) if two_styles else None)
 
-    def check(self, options: StyleOptions, check_init: bool = True) -> None:
+    def check(self, options: Any, check_init: bool = True) -> None:
         """Raise OptionError for a value the controls cannot show, instead of changing it.
 
         A slider clamps a value outside its range, which would silently change the run
@@ -168,14 +173,14 @@ class OptionControls:
                     f"{name}={shown} is outside the notebook's slider ({control.low:g} to {control.high:g});"
                     " use nst_core.stylize for other values"
                 )
-        blend = options.style_blend_weights
+        blend = getattr(options, "style_blend_weights", None)
         if blend is not None and len(blend) != 2:
             raise OptionError(
                 f"style_blend_weights has {len(blend)} values; the notebook app blends two styles"
                 " (use nst_core.stylize for more)"
             )
 
-    def show(self, options: StyleOptions, set_init: bool) -> None:
+    def show(self, options: Any, set_init: bool) -> None:
         """Move the controls to ``options`` (already checked with :meth:`check`).
 
         ``set_init``: a start asked for now, which also unticks "continue from the current picture".
@@ -183,7 +188,7 @@ class OptionControls:
         for name, widget in self.widgets.items():
             if name != "init" or set_init:
                 widget.value = getattr(options, name)
-        if options.style_blend_weights:
+        if getattr(options, "style_blend_weights", None):
             self.blend.value = options.style_blend_weights[1] / sum(options.style_blend_weights)
         if set_init:
             self.from_current.value = False

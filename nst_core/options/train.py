@@ -9,7 +9,7 @@ from typing import Any
 from ..engine.choices import DEFAULT_CONTENT_LAYERS, DEFAULT_STYLE_LAYERS, STYLE_LOSSES, check_layers
 from ..engine.precision import PRECISIONS, check_precision
 from ..errors import OptionError
-from .spec import number, option, whole
+from .spec import Control, number, option, whole
 
 #: Smallest training crop, in pixels: the deepest default style layer (block5) needs 16 px,
 #: and the network halves the image twice.
@@ -44,17 +44,41 @@ class TrainOptions:
         tensorboard: also write TensorBoard logs of the loss parts (to ``OUTPUT/logs``).
     """
 
-    size: int = option(256, "side of the square training crops, in pixels", "training", short="-s")
+    size: int = option(
+        256,
+        "side of the square training crops, in pixels",
+        "training",
+        short="-s",
+        control=Control("crop size (px)", 32, 1024, 32),
+    )
     style_size: int | None = option(
         None, "longest side of the style image, in pixels; smaller gives finer strokes (default: size)", "training"
     )
-    steps: int = option(2000, "training steps, each one batch of photos", "training", short="-n")
-    batch_size: int = option(4, "photos per step", "training")
-    content_weight: float = option(1.0, "how closely the network keeps the photos' shapes", "weights")
-    style_weight: float = option(10.0, "style strength, as for nst", "weights")
-    tv_weight: float = option(1.0, "smoothness (total variation); 0 turns it off", "weights")
+    steps: int = option(
+        2000, "training steps, each one batch of photos", "training", short="-n", control=Control("steps", 1, 40000, 1)
+    )
+    batch_size: int = option(4, "photos per step", "training", control=Control("batch", 1, 16, 1))
+    content_weight: float = option(
+        1.0,
+        "how closely the network keeps the photos' shapes",
+        "weights",
+        control=Control("content weight", 0.01, 100, 0.1, log=True),
+    )
+    style_weight: float = option(
+        10.0, "style strength, as for nst", "weights", control=Control("style strength", 0.1, 1000, 0.1, log=True)
+    )
+    tv_weight: float = option(
+        1.0,
+        "smoothness (total variation); 0 turns it off",
+        "weights",
+        control=Control("TV weight", 0.001, 100, 0.1, log=True),
+    )
     style_loss: str = option(
-        "gram", "gram (Gram matrices) or sliced (sliced Wasserstein), as for nst", "weights", choices=STYLE_LOSSES
+        "gram",
+        "gram (Gram matrices) or sliced (sliced Wasserstein), as for nst",
+        "weights",
+        choices=STYLE_LOSSES,
+        control=Control("style loss"),
     )
     content_layers: tuple[str, ...] = option(
         DEFAULT_CONTENT_LAYERS, "VGG19 layers of the content loss", "weights", metavar="L1,L2"
@@ -62,8 +86,15 @@ class TrainOptions:
     style_layers: tuple[str, ...] = option(
         DEFAULT_STYLE_LAYERS, "VGG19 layers of the style loss", "weights", metavar="L1,L2"
     )
-    width: float = option(1.0, "network width: 0.5 has a quarter of the arithmetic, 1 is Johnson et al.'s", "network")
-    learning_rate: float = option(1e-3, "Adam's step size", "network")
+    width: float = option(
+        1.0,
+        "network width: 0.5 has a quarter of the arithmetic, 1 is Johnson et al.'s",
+        "network",
+        control=Control("width", 0.25, 2.0, 0.25),
+    )
+    learning_rate: float = option(
+        1e-3, "Adam's step size", "network", control=Control("learning rate", 1e-4, 1e-2, 0.1, log=True)
+    )
     checkpoint_every: int = option(100, "steps between checkpoints; a stop loses at most this many", "progress")
     preview_every: int = option(100, "steps between preview images (0: none)", "progress")
     seed: int | None = option(None, "random seed of the initial network and the crops", "network")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import importlib.util
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from ..image.io import ImageSource, describe_source, load_image, resize_longest_
 from ..options import TrainOptions
 from . import data
 from .checkpoint import TrainingCheckpoint, check_output_folder
-from .export import export_network
+from .export import KINDS, export_network
 
 PREVIEW_FOLDER = "previews"
 LOG_FOLDER = "logs"
@@ -92,6 +92,7 @@ def train_network(
     output_dir: str | Path = "style_network",
     callback: Callable[[TrainingProgress], None] | None = None,
     resume: bool = False,
+    exports: Sequence[str] = KINDS,
 ) -> TrainingResult:
     """Train a network to paint any photo in the style of ``style`` (Johnson et al. 2016).
 
@@ -107,6 +108,8 @@ def train_network(
             Ctrl-C does, with a checkpoint saved.
         resume: continue the run in ``output_dir`` from its last checkpoint (the same
             optimiser state and step count); without it, a folder that holds a run is refused.
+        exports: which files to write at the end, of ``"keras"``, ``"float16"``, ``"int8"``
+            (the Lite conversions take seconds each).
 
     Returns:
         the :class:`TrainingResult` with the exported files (``"keras"``, ``"float16"``,
@@ -123,6 +126,8 @@ def train_network(
     options = options or TrainOptions()
     if options.tensorboard and importlib.util.find_spec("tensorboard") is None:
         raise OptionError("tensorboard logs need the tensorboard package: pip install tensorboard")
+    if not exports or set(exports) - set(KINDS):
+        raise OptionError(f"exports must be some of {', '.join(KINDS)}, got {list(exports)}")
     folder = Path(output_dir).expanduser()
     check_output_folder(folder, resume)
     style_image = load_style(style, options)
@@ -160,5 +165,5 @@ def train_network(
         if step > start:
             checkpoint.save(step)
         raise
-    files = export_network(network, folder, data.representative_crops(photos, options.size))
+    files = export_network(network, folder, data.representative_crops(photos, options.size), exports)
     return TrainingResult(step, files, losses, time.perf_counter() - began)
