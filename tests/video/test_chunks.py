@@ -37,6 +37,7 @@ def test_the_plan_covers_every_frame_once_with_the_overlap_and_ends_chunks_at_cu
             assert chunk.fade_in == 0 and before.end == chunk.start and chunk.shot == before.shot + 1
         else:
             assert chunk.fade_in == overlap == before.end - chunk.start and chunk.shot == before.shot
+    assert not set(cuts) & set(chunks.boundary_pairs(plan))  # a step across a cut is no join
     # Joined, each frame comes from the chunk(s) that hold it: frame t of chunk k painted t + 100 k.
     results = [[np.full((2, 2, 3), t + 100 * k, np.float32) for t in range(c.start, c.end)] for k, c in enumerate(plan)]
     joined = chunks.join_chunks(plan, results)
