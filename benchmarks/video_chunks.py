@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 
 import numpy as np
 
-from nst_core.image.io import load_image
+from nst_core.image.io import load_image, save_image
 from nst_core.options import StyleOptions
 from nst_core.video import chunks as chunking
 from nst_core.video import clips, flow
@@ -73,6 +74,15 @@ def warm_chunked(frames, options, chunk_frames, overlap, first_steps, cuts) -> t
     return plan, results
 
 
+def save_sheet(path: str, frames: list[np.ndarray], plan: list[chunking.Chunk], results: list) -> None:
+    """Frames from 2 before the first join to 2 after its overlap, in rows: content, hard switch, cross-fade."""
+    join = next(c for c in plan if c.fade_in)
+    window = range(max(join.start - 2, 0), min(join.start + join.fade_in + 2, len(frames)))
+    rows = [frames, chunking.join_chunks(plan, results, False), chunking.join_chunks(plan, results, True)]
+    save_image(np.concatenate([np.concatenate([row[t] for t in window], axis=1) for row in rows], axis=0), path)
+    print(f"wrote {path}: frames {window.start}-{window.stop - 1}; content / hard switch / cross-fade", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=96)
@@ -83,6 +93,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--chunk-frames", type=int, default=12)
     parser.add_argument("--overlaps", type=int, nargs="+", default=[4, 8])
     parser.add_argument("--warm-chunks", action="store_true", help="add the sequential warm-started variant")
+    parser.add_argument("--sheet", help="save frames around the first join here: content / hard switch / cross-fade")
     args = parser.parse_args(argv)
     options = StyleOptions(size=args.size, steps=args.steps, seed=0)
     frames = make_clip(args.first_shot, args.second_shot, args.size)
@@ -108,6 +119,8 @@ def main(argv: list[str] | None = None) -> None:
         if args.warm_chunks:
             plan, results = warm_chunked(frames, options, args.chunk_frames, overlap, args.first_steps, cuts)
             runs.append(("cross-fade, chunks warm-started from the previous one", plan, results, True))
+        if args.sheet and overlap == args.overlaps[0]:
+            save_sheet(args.sheet, frames, run.chunks, run.chunk_results)
         for name, plan, results, fade in runs:
             boundary, inside, worst = split(step_errors(chunking.join_chunks(plan, results, fade), flows), plan)
             print(

@@ -4,7 +4,7 @@ Both engines run the same function on each chunk, :func:`~nst_core.video.stylize
 on the chunk's frames (the temporal method of Ruder et al. 2016 within the chunk), and join
 the results with the same cross-fade, so a seeded run gives the same frames on either. The
 local engine runs the chunks in this process one after another; the Ray engine submits each
-as a Ray task (:mod:`nst_core.cluster`), which Ray runs on any free worker and runs again
+as a Ray task (through ``nst_core.cluster``), which Ray runs on any free worker and runs again
 elsewhere if that worker dies. A worker process loads VGG19 once (the weights are cached per
 process) and keeps it for every chunk it is given.
 
