@@ -143,8 +143,8 @@ def stylize_chunked(
             outcomes = _run_on_ray(jobs, styles, options, settings, address, chunks, on_chunk)
         else:
             outcomes = []
-            for index, (chunk_frames_, folder) in enumerate(jobs):
-                outcomes.append(_run_chunk(chunk_frames_, styles, options, folder, settings))
+            for index, (part, folder) in enumerate(jobs):
+                outcomes.append(_run_chunk(part, styles, options, folder, settings))
                 if on_chunk is not None:
                     on_chunk(index, chunks[index])
     except BaseException:
