@@ -42,6 +42,8 @@ SAMPLES: dict[str, tuple[list[str], Any]] = {
     "fast_model": (["models/fast"], "models/fast"),
     "work_dir": (["frames"], "frames"),
     "model": (["models/fast"], "models/fast"),
+    "address": (["auto"], "auto"),
+    "chunk_frames": (["24"], 24),
 }
 
 
@@ -228,6 +230,11 @@ def test_an_option_of_a_type_the_command_line_cannot_take_is_refused():
         (VideoOptions, {"start": 4, "end": 2}, "end"),
         (VideoOptions, {"mode": "slow"}, "mode"),
         (VideoOptions, {"first_steps": -1}, "first_steps"),
+        (VideoOptions, {"engine": "dask"}, "engine"),
+        (VideoOptions, {"chunk_frames": 8, "overlap": 8}, "overlap must be smaller than chunk_frames"),
+        (VideoOptions, {"engine": "ray", "overlap": 48}, "overlap must be smaller than chunk_frames"),
+        (VideoOptions, {"overlap": -1}, "overlap"),
+        (VideoOptions, {"cut_threshold": 1.5}, "cut_threshold"),
         (FastOptions, {"strength": 2}, "strength"),
         (FastOptions, {"backend": "gpu"}, "backend"),
     ],

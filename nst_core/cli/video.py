@@ -5,6 +5,8 @@
 INPUT is an MP4 (or anything ffmpeg reads), an animated GIF, or a folder of frame images.
 Finished frames go to a work folder as they are done, so rerunning an interrupted command
 resumes at the next unfinished frame; the video itself is written, atomically, at the end.
+With ``--engine ray`` (or ``--chunk-frames``) the clip is stylised in cross-faded chunks, in
+parallel on Ray workers (or one after another here).
 """
 
 from __future__ import annotations
@@ -71,8 +73,13 @@ def run(args: argparse.Namespace) -> int:
         raise OptionError(f"{model}: a trained network paints its own style; give no STYLE image")
     if not trained and not args.styles:
         raise OptionError("give a STYLE image (or --mode fast --model a network trained by nst train)")
+    if video.engine == "ray":  # missing Ray is said before the clip is read
+        from ..cluster import require_ray
+
+        require_ray()
 
     load_tensorflow()
+    from ..video.distribute import remove_chunks_work_dir, stylize_chunked
     from ..video.stylize import remove_work_dir, stylize_video
 
     output = check_video_output(args.output)
@@ -81,26 +88,44 @@ def run(args: argparse.Namespace) -> int:
         load_image(style)
     info = probe_video(args.input, video.fps)
     frames, fps = read_video(args.input, options.size, video.start, video.end, video.fps)
+    chunk_frames = video.chunking()
+    work_dir: Path | None
     if video.work_dir is not None:
         work_dir, keep = Path(video.work_dir), True
         if Path(args.input).is_dir() and work_dir.exists() and work_dir.samefile(args.input):
             raise OptionError(f"--work-dir {work_dir}: is the input frame folder; give another folder")
+    elif video.address is not None:  # the workers of a remote cluster may not see this disk
+        work_dir, keep = None, False
     else:
         work_dir, keep = output.with_name(f".{output.name}.frames"), False
 
     progress_bar = LazyProgressBar(len(frames), "frame", args.quiet)
 
     try:
-        result = stylize_video(
-            frames,
-            args.styles or None,
-            options,
-            **{**video.stylize_settings(), "work_dir": work_dir},
-            on_frame=lambda index, image: progress_bar.bar.update(1),
-        )
+        if chunk_frames is None:
+            result = stylize_video(
+                frames,
+                args.styles or None,
+                options,
+                **{**video.stylize_settings(), "work_dir": work_dir},
+                on_frame=lambda index, image: progress_bar.bar.update(1),
+            )
+        else:
+            result = stylize_chunked(
+                frames,
+                args.styles or None,
+                options,
+                chunk_frames=chunk_frames,
+                overlap=video.overlap,
+                cut_threshold=video.cut_threshold,
+                engine=video.engine,
+                address=video.address,
+                **{**video.stylize_settings(), "work_dir": work_dir},
+                on_chunk=lambda index, chunk: progress_bar.bar.update(len(chunk) - chunk.fade_in),
+            )
     except KeyboardInterrupt:
         progress_bar.close()
-        if any(work_dir.glob("frame_*.png")):
+        if work_dir is not None and any(work_dir.rglob("frame_*.png")):
             print(f"nst video: interrupted; finished frames are in {work_dir}, rerun to resume", file=sys.stderr)
         else:
             print("nst video: interrupted before the first frame was finished; nothing written", file=sys.stderr)
@@ -113,15 +138,25 @@ def run(args: argparse.Namespace) -> int:
     if held:
         print(f"nst video: interrupted; the finished clip was saved to {path}", file=sys.stderr)
         return EXIT_INTERRUPTED
-    if not keep:
-        remove_work_dir(work_dir)
+    if work_dir is not None and not keep:
+        (remove_work_dir if chunk_frames is None else remove_chunks_work_dir)(work_dir)
     height, width = result.frames[0].shape[:2]
     print(
         f"nst video: saved {path} ({len(result.frames)} frames, {width}x{height} px, {fps:g} fps"
-        f"{', with sound' if audio else ''}; {result.resumed} resumed, {result.seconds:.1f} s)",
+        f"{', with sound' if audio else ''}; {result.resumed} resumed, {result.seconds:.1f} s"
+        f"{_chunks_note(result)})",
         file=sys.stderr,
     )
     return 0
+
+
+def _chunks_note(result: object) -> str:
+    """The note on chunks of the final message (", in 3 chunks, 1 scene cut"), or nothing."""
+    chunks = getattr(result, "chunks", None)
+    if not chunks:
+        return ""
+    cuts = sum(1 for before, chunk in zip(chunks, chunks[1:], strict=False) if chunk.shot != before.shot)
+    return f", in {len(chunks)} chunks, {cuts} scene cut{'s' if cuts != 1 else ''}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
