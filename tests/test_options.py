@@ -42,6 +42,9 @@ SAMPLES: dict[str, tuple[list[str], Any]] = {
     "fast_model": (["models/fast"], "models/fast"),
     "work_dir": (["frames"], "frames"),
     "model": (["models/fast"], "models/fast"),
+    "style_masks": (["sky.png", "town.png"], ("sky.png", "town.png")),
+    "style_image_masks": (["part.png"], ("part.png",)),
+    "regions": (["4"], 4),
 }
 
 
