@@ -16,7 +16,7 @@ try:
     from .command import SUBCOMMANDS, run_command
     from .stylize import build_parser, options_from_args, run
 except KeyboardInterrupt:  # Ctrl-C while the command loads: one line, as later, not a traceback
-    _command = " ".join(["nst"] + sys.argv[1:2]) if sys.argv[1:2] in (["fast"], ["video"]) else "nst"
+    _command = " ".join(["nst"] + sys.argv[1:2]) if sys.argv[1:2] in (["fast"], ["video"], ["regions"]) else "nst"
     print(f"{_command}: interrupted; nothing written", file=sys.stderr)
     raise SystemExit(130) from None
 

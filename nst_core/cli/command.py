@@ -20,6 +20,7 @@ from ..errors import NSTError, OptionError, printable
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "fast": (".fast", "real-time stylisation with a feed-forward network (nst fast --help)"),
     "video": (".video", "stylise a video without flicker (nst video --help)"),
+    "regions": (".regions", "number a photo's automatic regions for --style-masks (nst regions --help)"),
 }
 
 EXIT_USAGE = 2
