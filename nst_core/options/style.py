@@ -24,7 +24,7 @@ from ..engine.color import PRESERVE_COLORS, check_preserve_colors
 from ..engine.precision import PRECISIONS, check_precision
 from ..engine.weights import check_weights
 from ..errors import OptionError
-from ..image.masks import is_region_spec
+from ..image.masks import is_region_spec, region_numbers
 from ..image.regions import MAX_REGIONS
 from .spec import Control, number, option, whole
 
@@ -301,6 +301,12 @@ class StyleOptions:
             raise OptionError(f"unstyled must be one of {', '.join(UNSTYLED)}, got {self.unstyled!r}")
         if self.style_image_masks is not None and any(is_region_spec(m) for m in self.style_image_masks):
             raise OptionError("style_image_masks must be pictures; region numbers name parts of the photo only")
+        if self.style_masks is not None and self.regions is not None:
+            for spec in self.style_masks:
+                if is_region_spec(spec) and not all(1 <= n <= self.regions for n in region_numbers(spec)):
+                    raise OptionError(
+                        f"style mask {spec.strip()!r}: region numbers go from 1 to {self.regions} (--regions)"
+                    )
         if self.style_masks is not None and self.regions is None:
             named = [str(m).strip() for m in self.style_masks if is_region_spec(m)]
             if named:
