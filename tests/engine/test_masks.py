@@ -14,7 +14,7 @@ from tests.helpers import CONTENT, STYLE, STYLE_2
 pytestmark = pytest.mark.vgg19
 
 SIZE = 96
-QUICK = {"size": SIZE, "steps": 25, "pyramid_levels": 1, "seed": 0, "precision": "float32", "style_weight": 30.0}
+QUICK = {"size": SIZE, "steps": 15, "pyramid_levels": 1, "seed": 0, "precision": "float32", "style_weight": 30.0}
 
 
 def _halves(image: np.ndarray, band: int = 12) -> tuple[np.ndarray, np.ndarray]:
