@@ -16,10 +16,11 @@ import numpy as np
 
 from ..errors import OptionError
 from .io import ImageSource, describe_source, load_image, resize
-from .regions import find_regions, region_masks
 
 #: Region numbers joined by "+": ``"3"``, ``"1+2"``.
 REGION_SPEC = re.compile(r"^\s*\d+(\s*\+\s*\d+)*\s*$")
+#: Most automatic regions: more are hard to tell apart by number (see :mod:`~nst_core.image.regions`).
+MAX_REGIONS = 24
 #: A mask whose brightest pixel is under this covers nothing (a black or empty picture).
 MIN_COVER = 1.0 / 255
 
@@ -67,6 +68,8 @@ def style_masks(
     number of automatic regions to split ``image`` into. ``feather``: the soft edge of region
     masks, as a fraction of the longest side (a Gaussian's standard deviation).
     """
+    from .regions import find_regions, region_masks  # scikit-image: only when regions are used
+
     shape = image.shape[:2]
     labels = None
     masks = []

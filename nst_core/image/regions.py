@@ -21,9 +21,8 @@ from scipy import ndimage
 from skimage import color, segmentation, transform
 
 from ..errors import OptionError
+from .masks import MAX_REGIONS
 
-#: Most regions :func:`find_regions` makes: more are hard to tell apart by number.
-MAX_REGIONS = 24
 #: Superpixels per region asked, before merging: enough that the merge, not SLIC's grid, draws the borders.
 SUPERPIXELS_PER_REGION = 12
 #: Longest side the photo is split at, in pixels (labels are scaled back up): fast, and enough for a few regions.

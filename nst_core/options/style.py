@@ -24,8 +24,7 @@ from ..engine.color import PRESERVE_COLORS, check_preserve_colors
 from ..engine.precision import PRECISIONS, check_precision
 from ..engine.weights import check_weights
 from ..errors import OptionError
-from ..image.masks import is_region_spec, region_numbers
-from ..image.regions import MAX_REGIONS
+from ..image.masks import MAX_REGIONS, is_region_spec, region_numbers
 from .spec import Control, number, option, whole
 
 #: Most L-BFGS pairs: beyond a few hundred they add memory and time, not quality.
