@@ -24,7 +24,7 @@ from ..errors import OptionError
 from .masks import MAX_REGIONS
 
 #: Superpixels per region asked, before merging: enough that the merge, not SLIC's grid, draws the borders.
-SUPERPIXELS_PER_REGION = 12
+SUPERPIXELS_PER_REGION = 30
 #: Longest side the photo is split at, in pixels (labels are scaled back up): fast, and enough for a few regions.
 SPLIT_SIZE = 256
 #: Weight of position against colour (CIELAB units per image side): regions stay compact.
