@@ -5,8 +5,9 @@ One run with the style on the left half of the photo (a mask with a soft edge) a
 second variant (``unstyled="paste"`` does exactly that after the run). A run without masks
 is the reference for how stylised the left half gets. Measured with :mod:`nst_core.metrics`
 on the halves (away from a band of 1/8 of the width around the edge), and the largest
-column-to-column change of the difference from the photo across the edge (a seam is a
-step much larger than its neighbours').
+column-to-column change of the difference from the photo across the edge over the largest
+within the painted half (above 1: a seam), and how much the style spills into the unpainted
+side beside the edge.
 
     python -m benchmarks.regions --size 256 --steps 80
 """
@@ -29,12 +30,20 @@ def _halves(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _seam(image: np.ndarray, photo: np.ndarray) -> float:
-    """Largest step of the column profile of |image - photo| near the middle, over the median step elsewhere."""
+    """Largest column-to-column step of |image - photo| at the edge, over the largest inside the painted half.
+
+    Above 1: the edge is a sharper change than any brush stroke of the painted half (a seam).
+    """
     profile = np.abs(image - photo).mean(axis=(0, 2))
     steps = np.abs(np.diff(profile))
-    middle = len(profile) // 2
-    near = steps[middle - 8 : middle + 8].max()
-    return float(near / max(np.median(steps), 1e-6))
+    middle, band = len(profile) // 2, len(profile) // 8
+    return float(steps[middle - 8 : middle + 8].max() / max(steps[: middle - band].max(), 1e-6))
+
+
+def _spill(image: np.ndarray, photo: np.ndarray) -> float:
+    """Mean |image - photo| in the eighth of the width right of the edge (the unpainted side), 0-1 units."""
+    middle, band = image.shape[1] // 2, image.shape[1] // 8
+    return float(np.abs(image - photo)[:, middle + 2 : middle + band].mean())
 
 
 def main() -> None:
@@ -69,26 +78,29 @@ def main() -> None:
     }
     style = load_image(STYLE, args.size)
     photo_left, photo_right = _halves(photo)
-    rows, data = [], {"args": vars(args), "machine": info, "seconds": [masked_seconds, whole_seconds], "rows": {}}
+    seconds = {"with mask": round(masked_seconds, 1), "without": round(whole_seconds, 1)}
+    rows, data = [], {"args": vars(args), "machine": info, "seconds": seconds, "rows": {}}
     for name, image in variants.items():
         left, right = _halves(image)
         numbers = {
             "left style distance": style_distance(left, style),
             "right content distance": content_distance(right, photo_right),
-            "right mean |change| (0-1)": float(np.abs(right - photo_right).mean()),
+            "right mean abs change (0-1)": float(np.abs(right - photo_right).mean()),
+            "spill beside the edge (0-1)": _spill(image, photo),
             "left content distance": content_distance(left, photo_left),
-            "seam (step / median step)": _seam(image, photo),
+            "seam (edge step / largest inside)": _seam(image, photo),
         }
         data["rows"][name] = numbers
         rows.append([name, *(f"{v:.4g}" for v in numbers.values())])
         if args.save:
             save_image(image, f"{args.save}_{name.split()[0]}.png")
+    info["load_average_end"] = machine()["load_average"]
     table = markdown_table(["variant", *next(iter(data["rows"].values()))], rows)
     note = (
         f"Command: `python -m benchmarks.regions --size {args.size} --steps {args.steps}`\n\n"
         "Tubingen with The Starry Night on the left half (mask with a soft edge, 1% of the side); the right"
-        " half has no style. Halves measured without the eighth of the width each side of the edge. "
-        + machine_note(info)
+        " half has no style. Halves measured without the eighth of the width each side of the edge."
+        f" Seconds per run (two runs): {seconds}. " + machine_note(info)
     )
     write_results(f"regions_{args.size}", data, table, note)
     print(table)
