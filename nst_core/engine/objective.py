@@ -25,7 +25,7 @@ from .losses import (
     sliced_wasserstein_loss,
     total_variation_loss,
 )
-from .masks import layer_mask
+from .regions import RegionStyleTerms
 from .vgg import VGGFeatures
 from .weights import normalise_weights
 
@@ -76,33 +76,6 @@ def style_feature_samples(
             samples[layer][0].append(flat)
             samples[layer][1].append(tf.fill([count], float(weight)) / tf.cast(count, tf.float32))
     return {layer: (tf.concat(f, 0), tf.concat(w, 0)) for layer, (f, w) in samples.items()}
-
-
-def region_style_targets(
-    extractor: VGGFeatures,
-    style: np.ndarray,
-    layers: Sequence[str],
-    style_loss: str,
-    style_mask: np.ndarray | None = None,
-) -> dict[str, Any]:
-    """One style image's targets per layer, from the whole image or the region ``style_mask``.
-
-    A Gram matrix per layer for ``"gram"`` (guided by the mask, Gatys et al. 2017), or
-    ``(features (M, C), weights (M,))`` for ``"sliced"``, each position weighted by the mask.
-    ``style_mask`` is (height, width) in [0, 1] at any size.
-    """
-    features = extractor(tf.constant(style[None], tf.float32))
-    targets: dict[str, Any] = {}
-    for layer in layers:
-        grid = tuple(features[layer].shape[1:3])
-        weights = None if style_mask is None else layer_mask(style_mask, grid)
-        if style_loss == "sliced":
-            flat = tf.reshape(features[layer], [-1, features[layer].shape[-1]])
-            mass = tf.ones([tf.shape(flat)[0]]) if weights is None else tf.reshape(weights, [-1])
-            targets[layer] = (flat, mass / tf.maximum(tf.reduce_sum(mass), 1e-12))
-        else:
-            targets[layer] = gram_matrix(features[layer], weights)
-    return targets
 
 
 def _weighted_style_features(
@@ -184,7 +157,6 @@ class StyleObjective:
         self.set_weights(content_weight, style_weight, tv_weight, style_layer_weights)
         self.content_shape = tuple(np.shape(content)[:2])
         content_features = extractor(tf.constant(content[None], tf.float32))
-        self._grids = {name: tuple(content_features[name].shape[1:3]) for name in self.style_layers}
         self.content_targets = {
             name: tf.Variable(content_features[name], trainable=False) for name in self.content_layers
         }
@@ -202,12 +174,16 @@ class StyleObjective:
                 name: tf.Variable(random_directions(self._generator, extractor.channels(name)), trainable=False)
                 for name in self.style_layers
             }
-        #: Per layer (a list of them per style with regions): Gram matrices, or (features, weights) for "sliced".
-        self.style_targets: Any
-        self.masked = content_masks is not None or style_masks is not None
-        if self.masked:
-            self._init_regions(styles, blend_weights, content_masks, style_masks)
+        #: With masks: the style terms by region (None without).
+        self.regions: RegionStyleTerms | None = None
+        if content_masks is not None or style_masks is not None:
+            grids = {name: tuple(content_features[name].shape[1:3]) for name in self.style_layers}
+            self.regions = RegionStyleTerms(
+                extractor, styles, self.style_layers, grids, style_loss, blend_weights, content_masks, style_masks
+            )
             return
+        #: Per layer: a Gram matrix, or (features, weights) for "sliced".
+        self.style_targets: dict[str, Any]
         if style_loss == "sliced":
             # Variables whose first dimension may change, so set_styles takes style images of
             # any size without a new trace.
@@ -222,70 +198,6 @@ class StyleObjective:
         else:
             grams = blended_style_grams(extractor, styles, self.style_layers, blend_weights)
             self.style_targets = {name: tf.Variable(grams[name], trainable=False) for name in self.style_layers}
-
-    def _init_regions(
-        self,
-        styles: Sequence[np.ndarray],
-        blend_weights: Sequence[float] | None,
-        content_masks: Sequence[np.ndarray | None] | None,
-        style_masks: Sequence[np.ndarray | None] | None,
-    ) -> None:
-        """Per-style targets, content regions on each layer's grid, and each style's strength."""
-        count = len(styles)
-        content_masks, style_masks = list(content_masks or []), list(style_masks or [])
-        for name, masks in (("content masks", content_masks), ("style image masks", style_masks)):
-            if len(masks) > count:
-                raise OptionError(f"{len(masks)} {name} for {count} style image(s); give at most one per style")
-        self._content_masks = content_masks + [None] * (count - len(content_masks))
-        self._style_masks = style_masks + [None] * (count - len(style_masks))
-        grids = self._grids
-        #: Per style, per style layer: the content region on the layer's grid (None: everywhere).
-        self.region_masks = [
-            {name: None if mask is None else layer_mask(mask, grids[name]) for name in self.style_layers}
-            for mask in self._content_masks
-        ]
-        self._areas = tf.constant(
-            [
-                [1.0 if masks[name] is None else float(tf.reduce_mean(masks[name])) for name in self.style_layers]
-                for masks in self.region_masks
-            ],
-            tf.float32,
-        )
-        self._strengths = tf.Variable(tf.zeros([count, len(self.style_layers)]), trainable=False)
-        targets = self._region_targets(styles)
-        if self.style_loss == "sliced":
-            self.style_targets = [
-                {
-                    name: (
-                        tf.Variable(f, trainable=False, shape=tf.TensorShape([None, f.shape[-1]])),
-                        tf.Variable(w, trainable=False, shape=tf.TensorShape([None])),
-                    )
-                    for name, (f, w) in style_targets.items()
-                }
-                for style_targets in targets
-            ]
-        else:
-            self.style_targets = [
-                {name: tf.Variable(gram, trainable=False) for name, gram in style_targets.items()}
-                for style_targets in targets
-            ]
-        self._set_strengths(blend_weights, count)
-
-    def _region_targets(self, styles: Sequence[np.ndarray]) -> list[dict[str, Any]]:
-        """Each style's targets, over its style-image region where it has one."""
-        if len(styles) != len(self._content_masks):
-            raise OptionError(
-                f"{len(styles)} style image(s) for an objective with regions for {len(self._content_masks)}"
-            )
-        return [
-            region_style_targets(self.extractor, style, self.style_layers, self.style_loss, mask)
-            for style, mask in zip(styles, self._style_masks, strict=True)
-        ]
-
-    def _set_strengths(self, blend_weights: Sequence[float] | None, count: int) -> None:
-        """Each style's weight per layer: its relative strength (mean 1) times its region's area share."""
-        relative = normalise_weights(blend_weights, count, "style images", "blend weights") * count
-        self._strengths.assign(tf.constant(relative[:, None], tf.float32) * self._areas)
 
     @property
     def weights(self) -> dict[str, float | tuple[float, ...]]:
@@ -314,15 +226,8 @@ class StyleObjective:
         already traced on this objective. With regions, as many styles as before, each
         keeping its regions (a style-image mask is resized to its new image).
         """
-        if self.masked:
-            for variables, targets in zip(self.style_targets, self._region_targets(styles), strict=True):
-                for name, target in targets.items():
-                    if self.style_loss == "sliced":
-                        variables[name][0].assign(target[0])
-                        variables[name][1].assign(target[1])
-                    else:
-                        variables[name].assign(target)
-            self._set_strengths(blend_weights, len(styles))
+        if self.regions is not None:
+            self.regions.set_styles(styles, blend_weights)
             return
         if self.style_loss == "sliced":
             samples = style_feature_samples(self.extractor, styles, self.style_layers, blend_weights)
@@ -396,19 +301,8 @@ class StyleObjective:
 
     def _style_term(self, features: tf.Tensor, layer: str) -> tf.Tensor:
         """The (unweighted, relative) style loss of one layer's features."""
-        if self.masked:
-            index = self.style_layers.index(layer)
-            terms = []
-            for style, (targets, masks) in enumerate(zip(self.style_targets, self.region_masks, strict=True)):
-                if self.style_loss == "sliced":
-                    style_features, style_weights = targets[layer]
-                    term = sliced_wasserstein_loss(
-                        features, style_features, style_weights, self._directions[layer], masks[layer]
-                    )
-                else:
-                    term = gram_loss(features, targets[layer], masks[layer])
-                terms.append(self._strengths[style, index] * term)
-            return tf.add_n(terms)
+        if self.regions is not None:
+            return self.regions(features, layer, self._directions[layer] if self.style_loss == "sliced" else None)
         if self.style_loss == "sliced":
             style_features, style_weights = self.style_targets[layer]
             return sliced_wasserstein_loss(features, style_features, style_weights, self._directions[layer])
