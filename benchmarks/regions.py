@@ -9,7 +9,10 @@ column-to-column change of the difference from the photo across the edge over th
 within the painted half (above 1: a seam), and how much the style spills into the unpainted
 side beside the edge.
 
-    python -m benchmarks.regions --size 256 --steps 80
+The fast network by region is timed too (Magenta's Lite model, at 512 px): one style, two
+styles mixed by their vectors, two styles by region (one pass per style, blended by masks).
+
+    NST_MODELS_DIR=../shared/models python -m benchmarks.regions --size 128 --steps 60
 """
 
 from __future__ import annotations
@@ -44,6 +47,34 @@ def _spill(image: np.ndarray, photo: np.ndarray) -> float:
     """Mean |image - photo| in the eighth of the width right of the edge (the unpainted side), 0-1 units."""
     middle, band = image.shape[1] // 2, image.shape[1] // 8
     return float(np.abs(image - photo)[:, middle + 2 : middle + band].mean())
+
+
+def _fast_seconds(repeats: int = 3) -> dict[str, float]:
+    """Median seconds of the fast network at 512 px: one style, two mixed, two by region."""
+    from nst_core.fast import fast_stylize, load_fast_model
+    from nst_core.fast.regions import fast_stylize_regions
+    from nst_core.image.io import load_image
+    from nst_core.image.masks import style_masks
+
+    model = load_fast_model()
+    photo = load_image(CONTENT, 512)
+    styles = [load_image(STYLE), load_image(CONTENT.parent / "the_scream.jpg")]
+    masks = style_masks(("1", "3"), photo, 4, 0.01)
+    fast_stylize(photo, styles[0], model=model)  # warm up
+    cases = {
+        "one style": lambda: fast_stylize(photo, styles[0], model=model),
+        "two styles mixed (one vector)": lambda: fast_stylize(photo, styles, model=model),
+        "two styles by region (two passes)": lambda: fast_stylize_regions(photo, styles, masks, model=model),
+    }
+    seconds = {}
+    for name, run in cases.items():
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - start)
+        seconds[name] = round(float(np.median(times)), 2)
+    return seconds
 
 
 def main() -> None:
@@ -94,10 +125,15 @@ def main() -> None:
         rows.append([name, *(f"{v:.4g}" for v in numbers.values())])
         if args.save:
             save_image(image, f"{args.save}_{name.split()[0]}.png")
+    data["fast_seconds_512"] = _fast_seconds()
     info["load_average_end"] = machine()["load_average"]
     table = markdown_table(["variant", *next(iter(data["rows"].values()))], rows)
+    table += "\n" + markdown_table(
+        ["fast network, 512 px", "seconds (median of 3)"], [[k, v] for k, v in data["fast_seconds_512"].items()]
+    )
     note = (
-        f"Command: `python -m benchmarks.regions --size {args.size} --steps {args.steps}`\n\n"
+        f"Command: `NST_MODELS_DIR=../shared/models python -m benchmarks.regions --size {args.size}"
+        f" --steps {args.steps}`\n\n"
         "Tubingen with The Starry Night on the left half (mask with a soft edge, 1% of the side); the right"
         " half has no style. Halves measured without the eighth of the width each side of the edge."
         f" Seconds per run (two runs): {seconds}. " + machine_note(info)
