@@ -230,8 +230,11 @@ def build_objective(
     in [0, 1]) are taken as they are.
 
     ``extra_losses`` are further terms (the temporal loss of video); ``region_masks`` are
-    those of :func:`prepare_masks`.
+    those of :func:`prepare_masks`. Options with masks but no ``region_masks`` (a caller that
+    does not prepare them, such as video) are an OptionError rather than a run without them.
     """
+    if region_masks == (None, None) and (options.style_masks is not None or options.style_image_masks is not None):
+        raise OptionError("style masks are not supported here (only nst, nst fast and nst_core.stylize take them)")
     return StyleObjective(
         extractor,
         content,
