@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -104,12 +105,14 @@ class Result:
         return png_bytes(self.image)
 
 
-def _step_key(options: StyleOptions, content_shape: tuple[int, ...]) -> tuple:
+def _step_key(options: StyleOptions, content_shape: tuple[int, ...], masks: pipeline.Masks = (None, None)) -> tuple:
     """The options a kept step is built for: a call that differs in one needs a new step.
 
-    The weights, the images, the start image and the number of steps are not among them.
+    The weights, the images, the start image and the number of steps are not among them;
+    the region masks are (by a digest of their pixels), as the step is built on them.
     """
     return (
+        _masks_digest(masks),
         tuple(content_shape),
         tuple(options.content_layers),
         tuple(options.style_layers),
@@ -120,6 +123,26 @@ def _step_key(options: StyleOptions, content_shape: tuple[int, ...]) -> tuple:
         options.pyramid_start_size,
         tuple(sorted(options.optimizer_settings().items())),
     )
+
+
+def _then(first: Callable | None, second: Callable | None) -> Callable | None:
+    """``first`` then ``second`` (either may be None: nothing to do)."""
+    if first is None or second is None:
+        return first or second
+    return lambda image: second(first(image))
+
+
+def _masks_digest(masks: pipeline.Masks) -> str | None:
+    """A digest of a run's masks (None without any), for :func:`_step_key`."""
+    if masks == (None, None):
+        return None
+    digest = hashlib.sha256()
+    for group in masks:
+        for mask in group or [None]:
+            digest.update(b"-" if mask is None else np.ascontiguousarray(mask, np.float32).tobytes())
+            digest.update(repr(None if mask is None else mask.shape).encode())
+        digest.update(b"|")
+    return digest.hexdigest()
 
 
 class Stylizer:
@@ -184,7 +207,8 @@ class Stylizer:
             options = options.replace(**option_values)
         content_image, style_images = pipeline.prepare_images(content, style, options)
         loaded_styles = pipeline.reference_styles(style, style_images, options)  # what quality() measures against
-        key = _step_key(options, content_image.shape)
+        region_masks = pipeline.prepare_masks(options, content_image, style_images)
+        key = _step_key(options, content_image.shape, region_masks)
         if key == self._key:
             # The same run fitted before, and its state is already allocated (free memory
             # now excludes it, so checking again would count it twice).
@@ -195,7 +219,9 @@ class Stylizer:
         pipeline.seed_run(options)
         init = pipeline.initial_image(options, content_image, style_images)
         target_content, style_images, init = pipeline.color_targets(options, content_image, style_images, init)
-        finish = pipeline.color_finish(options, content_image)
+        finish = _then(
+            pipeline.color_finish(options, content_image), pipeline.keep_photo(options, content_image, region_masks[0])
+        )
         if finish is not None and callback is not None:
             user_callback = callback
 
@@ -205,12 +231,14 @@ class Stylizer:
         settings = {**options.optimizer_settings(), "lbfgs_history": lbfgs_history}
         sizes = pipeline.scale_sizes(options)
         if len(sizes) == 1:
-            optimizer = self._reuse_or_build(key, options, target_content, style_images, settings)
+            optimizer = self._reuse_or_build(key, options, target_content, style_images, settings, region_masks)
             run = optimizer.run(init, options.steps, callback=callback, callback_every=callback_every)
         else:
             extractor = pipeline.build_extractor(options)
             run = pyramid.optimize_pyramid(
-                lambda size: pipeline.objective_at_scale(options, extractor, target_content, style_images, size),
+                lambda size: pipeline.objective_at_scale(
+                    options, extractor, target_content, style_images, size, region_masks
+                ),
                 init,
                 sizes,
                 pyramid.pyramid_steps(options.steps, len(sizes)),
@@ -236,6 +264,7 @@ class Stylizer:
         content: np.ndarray,
         styles: list[np.ndarray],
         settings: dict[str, Any],
+        region_masks: pipeline.Masks = (None, None),
     ) -> PixelOptimizer:
         """The kept optimiser with this call's targets and weights, or a new one kept for next time."""
         if key == self._key and self._optimizer is not None:
@@ -256,7 +285,7 @@ class Stylizer:
         else:
             self.clear()
             extractor = pipeline.build_extractor(options)
-            objective, _ = pipeline.objective_at_scale(options, extractor, content, styles, options.size)
+            objective, _ = pipeline.objective_at_scale(options, extractor, content, styles, options.size, region_masks)
             self._optimizer = PixelOptimizer(objective, content.shape, **settings)
             self._key, self._lbfgs_history = key, settings["lbfgs_history"]
         self._styles, self._content = (list(styles), options.style_blend_weights), content

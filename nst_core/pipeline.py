@@ -6,6 +6,8 @@ run fits in memory, pick the start image and the colour-preserving targets, buil
 extractor and the objective (at each scale of a pyramid). :func:`nst_core.api.stylize` and
 :func:`nst_core.video.stylize.stylize_video` are wired from these functions, so the two read
 the options in one way.
+
+Over 300 lines: one short function per step of a run, in the order data flows.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import tensorflow as tf
 
-from .engine import color, memory, pyramid
+from .engine import color, masks, memory, pyramid
 from .engine.choices import MIN_PYRAMID_SIZE, smallest_side
 from .engine.objective import StyleObjective
 from .engine.precision import compute_dtype
@@ -26,6 +28,7 @@ from .engine.vgg import VGGFeatures
 from .engine.weights import normalise_weights
 from .errors import OptionError
 from .image.io import ImageSource, describe_source, image_list, load_image, resize
+from .image.masks import check_mask_count, load_mask, style_masks
 from .options import StyleOptions
 
 
@@ -50,12 +53,46 @@ def prepare_images(
     if not sources:
         raise OptionError("at least one style image is needed")
     normalise_weights(options.style_blend_weights, len(sources), "style images", "blend weights")  # before loading them
+    check_mask_count(options.style_masks, len(sources))
+    check_mask_count(options.style_image_masks, len(sources), "style image masks")
     style_images = [load_image(s, style_size) for s in sources]
     names = [describe_source(s) if isinstance(s, (str, os.PathLike)) else None for s in [content, *sources]]
     _check_sides(
         smallest_side(options.content_layers + options.style_layers), content_image, style_images, content_is, names
     )
     return content_image, style_images
+
+
+#: A run's masks: (content masks, style-image masks), each None or one array (height, width) per style.
+Masks = tuple[list[np.ndarray] | None, list[np.ndarray | None] | None]
+
+
+def prepare_masks(options: StyleOptions, content: np.ndarray, styles: Sequence[np.ndarray]) -> Masks:
+    """The content masks of ``options.style_masks`` at the content's size, and the style images' masks.
+
+    Region numbers split ``content`` into ``options.regions`` automatic regions. Every mask
+    is read and checked here, before any VGG19 pass, so a bad one fails at once.
+    """
+    check_mask_count(options.style_masks, len(styles))
+    check_mask_count(options.style_image_masks, len(styles), "style image masks")
+    content_masks = None
+    if options.style_masks is not None:
+        content_masks = style_masks(options.style_masks, content, options.regions, options.mask_feather)
+    image_masks: list[np.ndarray | None] | None = None
+    if options.style_image_masks is not None:
+        image_masks = [load_mask(m, s.shape[:2]) for m, s in zip(options.style_image_masks, styles, strict=False)]
+    return content_masks, image_masks
+
+
+def keep_photo(options: StyleOptions, content: np.ndarray, content_masks: list[np.ndarray] | None):
+    """What puts the photo back where no style paints, or None when every part is painted.
+
+    With ``options.unstyled`` ``"paste"`` (see :func:`~nst_core.engine.masks.keep_photo_outside`);
+    ``"content"`` leaves it to the content term.
+    """
+    if content_masks is None or options.unstyled != "paste":
+        return None
+    return functools.partial(masks.keep_photo_outside, photo=content, masks=content_masks)
 
 
 def reference_styles(
@@ -185,14 +222,19 @@ def build_objective(
     styles: Sequence[np.ndarray],
     options: StyleOptions,
     extra_losses: Mapping[str, Callable[[tf.Tensor], tf.Tensor]] | None = None,
+    region_masks: Masks = (None, None),
 ) -> StyleObjective:
     """The objective of ``options``, with targets computed from ``content`` and ``styles``.
 
     Its layers, weights, style loss and seed are those of ``options``; the images (float RGB
     in [0, 1]) are taken as they are.
 
-    ``extra_losses`` are further terms (the temporal loss of video).
+    ``extra_losses`` are further terms (the temporal loss of video); ``region_masks`` are
+    those of :func:`prepare_masks`. Options with masks but no ``region_masks`` (a caller that
+    does not prepare them, such as video) are an OptionError rather than a run without them.
     """
+    if region_masks == (None, None) and (options.style_masks is not None or options.style_image_masks is not None):
+        raise OptionError("style masks are not supported here (only nst, nst fast and nst_core.stylize take them)")
     return StyleObjective(
         extractor,
         content,
@@ -207,6 +249,8 @@ def build_objective(
         extra_losses=extra_losses,
         style_loss=options.style_loss,
         seed=options.seed,
+        content_masks=region_masks[0],
+        style_masks=region_masks[1],
     )
 
 
@@ -250,16 +294,22 @@ def _scaled(image: np.ndarray, scale: float) -> tuple[int, int]:
 
 
 def objective_at_scale(
-    options: StyleOptions, extractor: VGGFeatures, content: np.ndarray, styles: list[np.ndarray], size: int
+    options: StyleOptions,
+    extractor: VGGFeatures,
+    content: np.ndarray,
+    styles: list[np.ndarray],
+    size: int,
+    region_masks: Masks = (None, None),
 ) -> tuple[StyleObjective, tuple[int, int]]:
     """The objective with targets computed at longest side ``size`` px, and that scale's (height, width).
 
     ``content`` and ``styles`` are the images prepared for ``options.size``; they are
-    resized by ``size / options.size`` (a pyramid scale) or used as they are.
+    resized by ``size / options.size`` (a pyramid scale) or used as they are. The masks of
+    :func:`prepare_masks` are used at any scale (the objective resizes them to its layers).
     """
     scale = size / options.size
     content = content if scale == 1 else resize(content, _scaled(content, scale))
     styles = styles if scale == 1 else [resize(s, _scaled(s, scale)) for s in styles]
     check_fits(extractor, content, styles)
-    objective = build_objective(extractor, content, styles, options)
+    objective = build_objective(extractor, content, styles, options, region_masks=region_masks)
     return objective, content.shape[:2]

@@ -44,6 +44,9 @@ SAMPLES: dict[str, tuple[list[str], Any]] = {
     "model": (["models/fast"], "models/fast"),
     "address": (["auto"], "auto"),
     "chunk_frames": (["24"], 24),
+    "style_masks": (["sky.png", "town.png"], ("sky.png", "town.png")),
+    "style_image_masks": (["part.png"], ("part.png",)),
+    "regions": (["4"], 4),
 }
 
 

@@ -16,7 +16,8 @@ try:
     from .command import SUBCOMMANDS, run_command
     from .stylize import build_parser, options_from_args, run
 except KeyboardInterrupt:  # Ctrl-C while the command loads: one line, as later, not a traceback
-    _command = " ".join(["nst"] + sys.argv[1:2]) if sys.argv[1:2] in (["fast"], ["video"], ["train"]) else "nst"
+    _named = sys.argv[1:2] and sys.argv[1] in ("fast", "video", "train", "regions", "batch")
+    _command = f"nst {sys.argv[1]}" if _named else "nst"
     print(f"{_command}: interrupted; nothing written", file=sys.stderr)
     raise SystemExit(130) from None
 

@@ -21,6 +21,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "fast": (".fast", "real-time stylisation with a feed-forward network (nst fast --help)"),
     "video": (".video", "stylise a video without flicker (nst video --help)"),
     "train": (".train", "train a real-time network for one style (nst train --help)"),
+    "regions": (".regions", "number a photo's automatic regions for --style-masks (nst regions --help)"),
 }
 
 EXIT_USAGE = 2

@@ -76,7 +76,9 @@ def run(args: argparse.Namespace) -> int:
         )
     if not trained and not args.styles:
         raise OptionError("give a STYLE image (or --model a network trained by nst train, a .keras or .tflite file)")
-    refuse_writing_over_inputs(output, [args.content, *args.styles, *([fast.model] if trained else [])])
+    refuse_writing_over_inputs(
+        output, [args.content, *args.styles, *(args.style_masks or ()), *([fast.model] if trained else [])]
+    )
     # Read every image and check every option first: a mistake fails before the model loads.
     content = load_image(args.content, args.size)
     if min(content.shape[:2]) < MIN_SIDE:  # a long, thin photo at a small --size
@@ -88,16 +90,24 @@ def run(args: argparse.Namespace) -> int:
     styles = [load_image(s) for s in args.styles]
     if not trained:
         normalise_blend_weights(args.style_blend_weights, len(styles))
+    masks = _masks(args, content, 1 if trained else len(styles))  # a trained network is one style
     model = load_fast_model(fast.model, backend=fast.backend)
     start = time.perf_counter()
-    image = fast_stylize(
-        content,
-        styles or None,
-        strength=fast.strength,
-        model=model,
-        blend_weights=args.style_blend_weights,
-        preserve_colors=args.preserve_colors,
-    )
+    if masks is not None:
+        from ..fast.regions import fast_stylize_regions
+
+        image = fast_stylize_regions(
+            content, styles, masks, model=model, strength=fast.strength, preserve_colors=args.preserve_colors
+        )
+    else:
+        image = fast_stylize(
+            content,
+            styles or None,
+            strength=fast.strength,
+            model=model,
+            blend_weights=args.style_blend_weights,
+            preserve_colors=args.preserve_colors,
+        )
     seconds = time.perf_counter() - start
     with interrupts_held() as held:
         path = save_image(image, output)
@@ -109,3 +119,18 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _masks(args: argparse.Namespace, content, styles: int):
+    """The soft masks of ``--style-masks`` at the photo's size, or None without them (checked like nst's)."""
+    from ..image.masks import check_mask_sources, style_masks
+    from ..options import StyleOptions
+
+    if args.style_masks is None:
+        return None
+    if args.style_blend_weights is not None:
+        raise OptionError("--style-blend-weights and --style-masks: each style paints its own region; give one")
+    options = StyleOptions(style_masks=args.style_masks, regions=args.regions, mask_feather=args.mask_feather)
+    assert options.style_masks is not None
+    check_mask_sources(options.style_masks, styles)
+    return style_masks(options.style_masks, content, options.regions, options.mask_feather)

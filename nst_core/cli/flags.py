@@ -8,7 +8,8 @@ spec names. The argument's type follows the field's annotation:
 * ``bool``: ``--x`` / ``--no-x``;
 * ``str`` with spec choices: one of them; ``str`` alone and ``Any``: any text (an ``Any``
   field's choices are only shown, as ``init`` also takes an image file);
-* ``tuple[float, ...]``: several numbers; ``tuple[str, ...]``: a comma-separated list.
+* ``tuple[float, ...]``: several numbers; ``tuple[str, ...]``: a comma-separated list;
+  ``tuple[Any, ...]``: several texts (files, URLs).
 
 Parsed values land under the field's own name, so :func:`option_values` turns them back
 into the dataclass's keyword arguments without a list of names to keep in step.
@@ -85,6 +86,8 @@ def _argument(field: dataclasses.Field, spec: OptionSpec, default: Any) -> tuple
         pass  # text; the spec's choices are shown by its metavar, not enforced
     elif typing.get_origin(kind) is tuple and typing.get_args(kind) == (float, ...):
         keywords.update(type=float, nargs="+")
+    elif typing.get_origin(kind) is tuple and typing.get_args(kind) == (Any, ...):
+        keywords["nargs"] = "+"  # several texts (files, URLs...), one per value
     elif typing.get_origin(kind) is tuple and typing.get_args(kind) == (str, ...):
         keywords["type"] = comma_list
     else:

@@ -88,7 +88,10 @@ def run(args: argparse.Namespace) -> int:
 
     output = check_output_path(args.output)
     options = options_from_args(args)
-    refuse_writing_over_inputs(output, [args.content, *args.styles, options.init])
+    refuse_writing_over_inputs(
+        output,
+        [args.content, *args.styles, options.init, *(options.style_masks or ()), *(options.style_image_masks or ())],
+    )
     for name in ("save_every", "print_every"):
         if getattr(args, name) < 0:
             raise NSTError(f"--{name.replace('_', '-')} must be >= 0, got {getattr(args, name)}")
@@ -101,6 +104,10 @@ def run(args: argparse.Namespace) -> int:
         except ImageError as err:  # perhaps a misspelt choice
             raise ImageError(f"{err}; --init takes {', '.join(INIT_CHOICES)} or an image file") from None
 
+    from ..image.masks import check_mask_sources
+
+    check_mask_sources(options.style_masks, len(args.styles))
+    check_mask_sources(options.style_image_masks, len(args.styles), "style image masks")
     load_tensorflow()  # once the arguments are known to be good
     from ..api import stylize
     from ..engine.pyramid import planned_steps

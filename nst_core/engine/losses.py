@@ -28,14 +28,23 @@ from __future__ import annotations
 import tensorflow as tf
 
 
-def gram_matrix(features: tf.Tensor) -> tf.Tensor:
+def gram_matrix(features: tf.Tensor, weights: tf.Tensor | None = None) -> tf.Tensor:
     """Channel co-activation averages, shape (batch, channels, channels).
 
     ``G[b, i, j] = mean over positions p of F[b, p, i] * F[b, p, j]`` (Gatys et al. 2016,
     divided by the number of positions so it does not grow with the image size).
     Always computed in float32: from 16-bit features a block4 Gram (~1e6) would overflow float16.
+
+    ``weights`` (height, width), values in [0, 1]: a region's guided Gram matrix (Gatys et
+    al. 2017, "Controlling perceptual factors"), the weighted average
+    ``sum_p w_p F_p F_p^T / sum_p w_p`` of the products, so a soft mask counts its edge
+    positions in part and the matrix is that of the region alone, whatever its area.
     """
     features = tf.cast(features, tf.float32)
+    if weights is not None:
+        weights = tf.cast(weights, tf.float32)
+        gram = tf.linalg.einsum("bhwi,bhwj,hw->bij", features, features, weights)
+        return gram / tf.maximum(tf.reduce_sum(weights), 1e-12)
     shape = tf.shape(features)
     positions = tf.cast(shape[1] * shape[2], features.dtype)
     gram = tf.linalg.einsum("bhwi,bhwj->bij", features, features)
@@ -57,9 +66,12 @@ def content_loss(features: tf.Tensor, target: tf.Tensor) -> tf.Tensor:
     return relative_squared_error(features, target)
 
 
-def gram_loss(features: tf.Tensor, target_gram: tf.Tensor) -> tf.Tensor:
-    """Squared Gram-matrix error relative to the style's own Gram matrix (Gatys et al. 2016)."""
-    return relative_squared_error(gram_matrix(features), target_gram)
+def gram_loss(features: tf.Tensor, target_gram: tf.Tensor, weights: tf.Tensor | None = None) -> tf.Tensor:
+    """Squared Gram-matrix error relative to the style's own Gram matrix (Gatys et al. 2016).
+
+    With ``weights`` (height, width), the Gram matrix of that region (see :func:`gram_matrix`).
+    """
+    return relative_squared_error(gram_matrix(features, weights), target_gram)
 
 
 def random_directions(generator: tf.random.Generator, channels: int, count: int | None = None) -> tf.Tensor:
@@ -90,13 +102,25 @@ def weighted_quantiles(values: tf.Tensor, weights: tf.Tensor, count: tf.Tensor) 
     blend of Gram matrices matches too (a mixture's Gram matrix is the weighted mean of
     the Grams).
     """
+    levels = (tf.cast(tf.range(count), tf.float64) + 0.5) / tf.cast(count, tf.float64)
+    return quantiles_at(values, weights, tf.broadcast_to(levels, [tf.shape(values)[0], count]))
+
+
+def _sample_levels(mass: tf.Tensor) -> tf.Tensor:
+    """Level of each of sorted samples of probability ``mass`` (float64): the middle of its mass."""
+    return tf.cumsum(mass, axis=-1) - 0.5 * mass
+
+
+def quantiles_at(values: tf.Tensor, weights: tf.Tensor, levels: tf.Tensor) -> tf.Tensor:
+    """Quantiles of each row of ``values`` (D, M), weighted by ``weights`` (M,), at ``levels`` (D, K).
+
+    ``levels`` are float64 in [0, 1]; the result (D, K) interpolates linearly between the
+    samples, each placed at the middle of its probability mass.
+    """
     order = tf.argsort(values, axis=-1)
     ordered = tf.gather(values, order, batch_dims=1)
     # Levels in float64: a float32 running sum over ~2e5 positions drifts by ~1e-3, hundreds of samples.
-    mass = tf.cast(tf.gather(weights, order), tf.float64)
-    levels_of_samples = tf.cumsum(mass, axis=-1) - 0.5 * mass  # each sample at the middle of its mass
-    levels = (tf.cast(tf.range(count), tf.float64) + 0.5) / tf.cast(count, tf.float64)
-    levels = tf.broadcast_to(levels, [tf.shape(values)[0], count])
+    levels_of_samples = _sample_levels(tf.cast(tf.gather(weights, order), tf.float64))
     upper = tf.searchsorted(levels_of_samples, levels, side="right")
     last = tf.shape(values)[1] - 1
     upper_index = tf.minimum(upper, last)
@@ -112,7 +136,11 @@ def weighted_quantiles(values: tf.Tensor, weights: tf.Tensor, count: tf.Tensor) 
 
 
 def sliced_wasserstein_loss(
-    features: tf.Tensor, style_features: tf.Tensor, style_weights: tf.Tensor, directions: tf.Tensor
+    features: tf.Tensor,
+    style_features: tf.Tensor,
+    style_weights: tf.Tensor,
+    directions: tf.Tensor,
+    weights: tf.Tensor | None = None,
 ) -> tf.Tensor:
     """Sliced Wasserstein distance between two feature distributions, relative to the style's.
 
@@ -129,6 +157,10 @@ def sliced_wasserstein_loss(
             concatenated).
         style_weights: probability of each style feature vector, (M,), summing to 1.
         directions: unit vectors (C, D), for example from :func:`random_directions`.
+        weights: (height, width) in [0, 1], a region of the image (a soft mask): its
+            positions are a sample weighted by the mask, each sorted projection paired with
+            the style's quantile at its own level, so the term is the weighted Wasserstein
+            distance of the region's distribution (positions of weight 0 get no gradient).
 
     Returns:
         ``mean((sort(F d) - Q(F_s d))^2) / var(Q(F_s d))``, where ``Q`` gives as many
@@ -136,6 +168,8 @@ def sliced_wasserstein_loss(
         taken along each direction and averaged. 0 for identical distributions, whatever the
         order of the positions.
     """
+    if weights is not None:
+        return _weighted_sliced_loss(features, style_features, style_weights, directions, weights)
     projected = sorted_projections(features, directions)
     style_projected = tf.transpose(tf.cast(style_features, tf.float32) @ directions)
     target = tf.stop_gradient(weighted_quantiles(style_projected, style_weights, tf.shape(projected)[1]))
@@ -144,6 +178,27 @@ def sliced_wasserstein_loss(
     # the mean square, so the term stays finite (it gave 1e16 at 24 px).
     spread = tf.maximum(spread, 1e-3 * tf.reduce_mean(tf.square(target)) + 1e-12)
     return tf.reduce_mean(tf.square(projected - target)) / spread
+
+
+def _weighted_sliced_loss(
+    features: tf.Tensor, style_features: tf.Tensor, style_weights: tf.Tensor, directions: tf.Tensor, weights: tf.Tensor
+) -> tf.Tensor:
+    """:func:`sliced_wasserstein_loss` over a region: image positions weighted by ``weights``."""
+    features = tf.cast(features, tf.float32)
+    flat = tf.reshape(features, [-1, tf.shape(features)[-1]])
+    mass = tf.reshape(tf.cast(weights, tf.float32), [-1])
+    mass = mass / tf.maximum(tf.reduce_sum(mass), 1e-12)
+    projected = tf.transpose(flat @ directions)  # (D, positions)
+    order = tf.argsort(projected, axis=-1)
+    ordered = tf.gather(projected, order, batch_dims=1)
+    ordered_mass = tf.gather(mass, order)
+    levels = _sample_levels(tf.cast(ordered_mass, tf.float64))
+    style_projected = tf.transpose(tf.cast(style_features, tf.float32) @ directions)
+    target = tf.stop_gradient(quantiles_at(style_projected, style_weights, levels))
+    mean = tf.reduce_sum(ordered_mass * target, axis=-1, keepdims=True)
+    spread = tf.reduce_mean(tf.reduce_sum(ordered_mass * tf.square(target - mean), axis=-1))
+    spread = tf.maximum(spread, 1e-3 * tf.reduce_mean(tf.reduce_sum(ordered_mass * tf.square(target), -1)) + 1e-12)
+    return tf.reduce_mean(tf.reduce_sum(ordered_mass * tf.square(ordered - target), axis=-1)) / spread
 
 
 def total_variation_loss(images: tf.Tensor) -> tf.Tensor:

@@ -25,6 +25,7 @@ from .losses import (
     sliced_wasserstein_loss,
     total_variation_loss,
 )
+from .regions import RegionStyleTerms
 from .vgg import VGGFeatures
 from .weights import normalise_weights
 
@@ -110,6 +111,14 @@ class StyleObjective:
             2021; its random directions are drawn anew every :data:`SLICED_REDRAW_STEPS`
             optimiser steps, from a generator seeded with ``seed``).
         seed: seed of the sliced loss's directions (None: not repeatable).
+        content_masks: a region of the content per style ((height, width) in [0, 1], any
+            size; None or a missing entry: the whole image). Each style's term is then
+            computed over its region only, from guided statistics (Gatys et al. 2017), and
+            weighted by the region's share of the image, so that ``style_weight`` paints
+            each region as strongly as a style alone paints the whole image; the blend
+            weights become relative strengths (mean 1) of the styles in their regions.
+        style_masks: a region of each style image whose statistics are its target (None
+            or a missing entry: the whole style image).
 
     :meth:`set_weights`, :meth:`set_styles` and :meth:`set_content` change it in place, so an
     optimiser step traced on it serves the next run too (see :class:`nst_core.api.Stylizer`).
@@ -130,6 +139,8 @@ class StyleObjective:
         extra_losses: Mapping[str, Callable[[tf.Tensor], tf.Tensor]] | None = None,
         style_loss: str = "gram",
         seed: int | None = None,
+        content_masks: Sequence[np.ndarray | None] | None = None,
+        style_masks: Sequence[np.ndarray | None] | None = None,
     ):
         if style_loss not in STYLE_LOSSES:
             raise OptionError(f"style_loss must be one of {', '.join(STYLE_LOSSES)}, got {style_loss!r}")
@@ -163,11 +174,21 @@ class StyleObjective:
                 name: tf.Variable(random_directions(self._generator, extractor.channels(name)), trainable=False)
                 for name in self.style_layers
             }
+        #: With masks: the style terms by region (None without).
+        self.regions: RegionStyleTerms | None = None
+        if content_masks is not None or style_masks is not None:
+            grids = {name: tuple(content_features[name].shape[1:3]) for name in self.style_layers}
+            self.regions = RegionStyleTerms(
+                extractor, styles, self.style_layers, grids, style_loss, blend_weights, content_masks, style_masks
+            )
+            return
+        #: Per layer: a Gram matrix, or (features, weights) for "sliced".
+        self.style_targets: dict[str, Any]
+        if style_loss == "sliced":
             # Variables whose first dimension may change, so set_styles takes style images of
             # any size without a new trace.
             samples = style_feature_samples(extractor, styles, self.style_layers, blend_weights)
-            # Per layer: (features, weights) for the sliced loss, a Gram matrix for "gram".
-            self.style_targets: dict[str, Any] = {
+            self.style_targets = {
                 name: (
                     tf.Variable(features, trainable=False, shape=tf.TensorShape([None, features.shape[-1]])),
                     tf.Variable(weights, trainable=False, shape=tf.TensorShape([None])),
@@ -202,8 +223,12 @@ class StyleObjective:
         """Make ``styles`` (any sizes), mixed by ``blend_weights``, the style target.
 
         The Gram matrices' shapes depend only on the layers, so any style images fit a step
-        already traced on this objective.
+        already traced on this objective. With regions, as many styles as before, each
+        keeping its regions (a style-image mask is resized to its new image).
         """
+        if self.regions is not None:
+            self.regions.set_styles(styles, blend_weights)
+            return
         if self.style_loss == "sliced":
             samples = style_feature_samples(self.extractor, styles, self.style_layers, blend_weights)
             for name, (features, weights) in self.style_targets.items():
@@ -276,6 +301,8 @@ class StyleObjective:
 
     def _style_term(self, features: tf.Tensor, layer: str) -> tf.Tensor:
         """The (unweighted, relative) style loss of one layer's features."""
+        if self.regions is not None:
+            return self.regions(features, layer, self._directions[layer] if self.style_loss == "sliced" else None)
         if self.style_loss == "sliced":
             style_features, style_weights = self.style_targets[layer]
             return sliced_wasserstein_loss(features, style_features, style_weights, self._directions[layer])

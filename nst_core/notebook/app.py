@@ -9,7 +9,8 @@ for tests) and shows what the callback reports. It is composed of one part per j
 * :mod:`~nst_core.notebook.pickers`: the content and style images;
 * :mod:`~nst_core.notebook.controls`: the option controls;
 * :mod:`~nst_core.notebook.controller`: the Run and Stop buttons, the run's thread and callback;
-* :mod:`~nst_core.notebook.view`: the picture, loss plot, progress, evolution GIF and Save.
+* :mod:`~nst_core.notebook.view`: the picture, loss plot, progress, evolution GIF and Save;
+* :mod:`~nst_core.notebook.regions`: "paint by region", a style (or the photo) per automatic region.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ..options import StyleOptions
 from .controller import MIN_REFRESHES, RunController, Stylize
 from .controls import OptionControls
 from .pickers import IMAGE_SUFFIXES, NONE_CHOICE, THUMB_PX, ImagePicker, find_samples_dir, sample_images
+from .regions import RegionsPanel
 from .view import GIF_FRAMES, RunView, loss_plot_png
 
 # The names of the single module this app was, kept importable from here.
@@ -107,12 +109,15 @@ class StyleApp:
         self.save_path, self.save_button, self.download_link = view.save_path, view.save_button, view.download_link
         self.save_button.on_click(lambda _button: self.save())
         self.output = view.widget
+        self.regions = RegionsPanel(self.content.source, lambda: int(self.controls.widgets["size"].value))
+        regions = widgets.Accordion(children=[self.regions.widget], titles=("Paint by region",))
 
         panel = widgets.VBox([*self.controls.rows(), widgets.HBox([self.run_button, self.stop_button])])
         top = widgets.Layout(align_items="flex-start", flex_flow="row wrap")
         self.widget = widgets.VBox(
             [
                 widgets.HBox([self.content.widget, self.style.widget, self.style2.widget, panel], layout=top),
+                regions,
                 self.output,
             ]
         )
@@ -166,7 +171,9 @@ class StyleApp:
     def options(self) -> StyleOptions:
         """The :class:`StyleOptions` the controls describe (validated)."""
         current = self.result.image if self.result is not None else None
-        return self.controls.options(self.base_options, self.style2.source() is not None, current)
+        two_styles = self.style2.source() is not None
+        options = self.controls.options(self.base_options, two_styles, current)
+        return self.regions.apply(options, 2 if two_styles else 1)
 
     def set_options(self, options: StyleOptions | None = None, **values: Any) -> None:
         """Move the controls to ``options`` (and/or keyword values), e.g. ``set_options(size=96, steps=20)``.

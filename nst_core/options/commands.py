@@ -24,5 +24,8 @@ SUBCOMMAND_STYLE_OPTIONS: dict[str, dict[str, dict[str, Any]]] = {
         },
         "precision": {},
     },
-    "fast": {name: {"group": "fast network"} for name in ("size", "style_blend_weights", "preserve_colors")},
+    "fast": {
+        **{name: {"group": "fast network"} for name in ("size", "style_blend_weights", "preserve_colors")},
+        **{name: {} for name in ("style_masks", "regions", "mask_feather")},
+    },
 }

@@ -1,4 +1,7 @@
-"""The options of one style-transfer run: :class:`StyleOptions`."""
+"""The options of one style-transfer run: :class:`StyleOptions`.
+
+Over 300 lines: one dataclass whose every field carries its help and control, and its checks.
+"""
 
 from __future__ import annotations
 
@@ -21,10 +24,14 @@ from ..engine.color import PRESERVE_COLORS, check_preserve_colors
 from ..engine.precision import PRECISIONS, check_precision
 from ..engine.weights import check_weights
 from ..errors import OptionError
+from ..image.masks import MAX_REGIONS, is_region_spec, region_numbers
 from .spec import Control, number, option, whole
 
 #: Most L-BFGS pairs: beyond a few hundred they add memory and time, not quality.
 MAX_LBFGS_HISTORY = 1000
+
+#: How a part of the photo no style mask covers keeps the photo (see StyleOptions.unstyled).
+UNSTYLED = ("paste", "content")
 
 #: Starting images by name (an image file or array is also accepted).
 INIT_CHOICES = ("content", "noise", "style", "fast")
@@ -71,6 +78,18 @@ class StyleOptions:
         precision: ``"float32"`` or ``"mixed"``: VGG19 in 16 bits where the device is fast at
             it (float16 on older GPUs, bfloat16 on newer ones and on CPUs with AVX512_BF16/AMX,
             float32 elsewhere; see :mod:`~nst_core.engine.precision`); losses and pixels stay float32.
+        style_masks: where each style paints, one per style (see :mod:`~nst_core.image.masks`):
+            a greyscale picture (white paints, black keeps the photo, grey blends; any size)
+            or region numbers such as ``"1+2"`` of the automatic ``regions``. Styles after
+            the last mask paint everywhere; a part no mask covers keeps the photo.
+        style_image_masks: the part of each style image whose statistics its style paints
+            with (greyscale pictures; default the whole image).
+        regions: split the photo into this many automatic regions (see
+            :func:`~nst_core.image.regions.find_regions`), which ``style_masks`` name by number.
+        mask_feather: soft edge of region masks, as a fraction of the longest side.
+        unstyled: how a part no mask covers keeps the photo: ``"paste"`` (the photo put back
+            through the masks' soft edges after the run) or ``"content"`` (the content term
+            alone; the styles' texture spills a little over their edges).
     """
 
     size: int = option(
@@ -182,6 +201,36 @@ class StyleOptions:
         choices=STYLE_LOSSES,
         control=Control("style loss"),
     )
+    style_masks: tuple[Any, ...] | None = option(
+        None,
+        "where each style paints, one per style: a greyscale picture (white paints, black keeps the photo) or"
+        " region numbers such as 1+2 of --regions; a part no mask covers keeps the photo",
+        "regions",
+        metavar="MASK",
+    )
+    style_image_masks: tuple[Any, ...] | None = option(
+        None,
+        "the part of each style image to take its style from: greyscale pictures (default: the whole image)",
+        "regions",
+        metavar="MASK",
+    )
+    regions: int | None = option(
+        None,
+        f"split the photo into N automatic regions (1-{MAX_REGIONS}) that --style-masks names by number"
+        " (nst regions shows them)",
+        "regions",
+        metavar="N",
+    )
+    mask_feather: float = option(
+        0.01, "soft edge of region masks, as a fraction of the longest side", "regions", metavar="FRACTION"
+    )
+    unstyled: str = option(
+        "paste",
+        "how a part no mask covers keeps the photo: paste (the photo put back through the masks' soft edges)"
+        " or content (the content term alone; the styles spill a little over their edges)",
+        "regions",
+        choices=UNSTYLED,
+    )
 
     def __post_init__(self) -> None:
         whole(self, "size", minimum=16)
@@ -228,10 +277,41 @@ class StyleOptions:
                 f"style_layer_weights has {len(self.style_layer_weights)} values for"
                 f" {len(self.style_layers)} style layers"
             )
+        self._check_masks()
         if isinstance(self.init, str) and self.init in INIT_CHOICES:
             return
         if self.init is None:
             raise OptionError(f"init must be one of {', '.join(INIT_CHOICES)} or an image")
+
+    def _check_masks(self) -> None:
+        """Masks as tuples, region numbers only with ``regions``, the feather in range."""
+        for name in ("style_masks", "style_image_masks"):
+            masks = getattr(self, name)
+            if masks is None:
+                continue
+            masks = tuple(masks) if isinstance(masks, (list, tuple)) else (masks,)
+            if not masks or any(m is None for m in masks):
+                raise OptionError(f"{name} must be one mask per style (None for none at all)")
+            object.__setattr__(self, name, masks)
+        if self.regions is not None:
+            whole(self, "regions", minimum=1, maximum=MAX_REGIONS)
+        number(self, "mask_feather", minimum=0.0, maximum=0.2)
+        if self.unstyled not in UNSTYLED:
+            raise OptionError(f"unstyled must be one of {', '.join(UNSTYLED)}, got {self.unstyled!r}")
+        if self.style_image_masks is not None and any(is_region_spec(m) for m in self.style_image_masks):
+            raise OptionError("style_image_masks must be pictures; region numbers name parts of the photo only")
+        if self.style_masks is not None and self.regions is not None:
+            for spec in self.style_masks:
+                if is_region_spec(spec) and not all(1 <= n <= self.regions for n in region_numbers(spec)):
+                    raise OptionError(
+                        f"style mask {spec.strip()!r}: region numbers go from 1 to {self.regions} (--regions)"
+                    )
+        if self.style_masks is not None and self.regions is None:
+            named = [str(m).strip() for m in self.style_masks if is_region_spec(m)]
+            if named:
+                raise OptionError(
+                    f"style mask {named[0]!r} names regions: set the number of automatic regions (--regions N)"
+                )
 
     def optimizer_settings(self) -> dict[str, Any]:
         """The keyword arguments of :func:`~nst_core.engine.optimize.optimize_image` these options set."""
