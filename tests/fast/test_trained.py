@@ -150,3 +150,21 @@ def test_the_strength_slider_takes_a_trained_model(models):
     np.testing.assert_allclose(slider.result, load_image(CONTENT, 64), atol=1e-6)
     slider.slider.value = 1.0
     np.testing.assert_allclose(slider.result, model.paint(load_image(CONTENT, 64)), atol=1e-6)
+
+
+def test_a_trained_network_paints_only_inside_its_mask(models, tmp_path):
+    photo = load_image(CONTENT, 64)
+    height, width = photo.shape[:2]
+    left = np.zeros((height, width), np.uint8)
+    left[:, : width // 2] = 255
+    mask = tmp_path / "left.png"
+    Image.fromarray(left).save(mask)
+    out = tmp_path / "out.png"
+    args = ["fast", str(CONTENT), "--model", str(models["keras"]), "--style-masks", str(mask)]
+    assert cli.main([*args, "--mask-feather", "0", "--size", "64", "-o", str(out)]) == 0
+    result = load_image(out)
+    painted = fast.load_fast_model(str(models["keras"])).paint(photo)
+    right, inside = slice(width // 2 + 2, None), slice(0, width // 2 - 2)
+    assert np.abs(result[:, right] - photo[:, right]).max() < 2 / 255  # the photo, 8-bit rounded
+    assert np.abs(result[:, inside] - painted[:, inside]).max() < 2 / 255
+    assert np.abs(painted[:, inside] - photo[:, inside]).mean() > 0.05  # the network did paint there
