@@ -207,7 +207,7 @@ class Stylizer:
             options = options.replace(**option_values)
         content_image, style_images = pipeline.prepare_images(content, style, options)
         loaded_styles = pipeline.reference_styles(style, style_images, options)  # what quality() measures against
-        region_masks = pipeline.prepare_masks(options, content_image, style_images)
+        region_masks = pipeline.prepare_masks(options, content_image, style_images, content)
         key = _step_key(options, content_image.shape, region_masks)
         if key == self._key:
             # The same run fitted before, and its state is already allocated (free memory

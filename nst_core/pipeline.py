@@ -67,17 +67,20 @@ def prepare_images(
 Masks = tuple[list[np.ndarray] | None, list[np.ndarray | None] | None]
 
 
-def prepare_masks(options: StyleOptions, content: np.ndarray, styles: Sequence[np.ndarray]) -> Masks:
+def prepare_masks(
+    options: StyleOptions, content: np.ndarray, styles: Sequence[np.ndarray], photo: ImageSource | None = None
+) -> Masks:
     """The content masks of ``options.style_masks`` at the content's size, and the style images' masks.
 
-    Region numbers split ``content`` into ``options.regions`` automatic regions. Every mask
-    is read and checked here, before any VGG19 pass, so a bad one fails at once.
+    Region numbers split the photo (``photo`` as the user gave it, default ``content``) into
+    ``options.regions`` automatic regions. Every mask is read and checked here, before any
+    VGG19 pass, so a bad one fails at once.
     """
     check_mask_count(options.style_masks, len(styles))
     check_mask_count(options.style_image_masks, len(styles), "style image masks")
     content_masks = None
     if options.style_masks is not None:
-        content_masks = style_masks(options.style_masks, content, options.regions, options.mask_feather)
+        content_masks = style_masks(options.style_masks, content, options.regions, options.mask_feather, photo)
     image_masks: list[np.ndarray | None] | None = None
     if options.style_image_masks is not None:
         image_masks = [load_mask(m, s.shape[:2]) for m, s in zip(options.style_image_masks, styles, strict=False)]

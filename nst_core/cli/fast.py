@@ -133,4 +133,4 @@ def _masks(args: argparse.Namespace, content, styles: int):
     options = StyleOptions(style_masks=args.style_masks, regions=args.regions, mask_feather=args.mask_feather)
     assert options.style_masks is not None
     check_mask_sources(options.style_masks, styles)
-    return style_masks(options.style_masks, content, options.regions, options.mask_feather)
+    return style_masks(options.style_masks, content, options.regions, options.mask_feather, args.content)

@@ -5,7 +5,7 @@
 Writes the photo with the regions' borders and big numbers
 (:func:`~nst_core.image.regions.region_overlay`) and prints each region's number and share
 of the photo; ``nst CONTENT STYLE1 STYLE2 --regions 4 --style-masks 1+2 3`` then paints them.
-Use the same ``--size`` and ``--regions`` in both commands, so the regions are the same.
+Use the same ``--regions`` in both commands; the split does not depend on ``--size``.
 """
 
 from __future__ import annotations
@@ -52,14 +52,14 @@ def run(args: argparse.Namespace) -> int:
     import numpy as np
 
     from ..image.io import check_output_path, load_image, save_image
-    from ..image.regions import find_regions, region_overlay
+    from ..image.regions import photo_regions, region_overlay
 
     output = check_output_path(args.output)
     refuse_writing_over_inputs(output, [args.content])
     options = StyleOptions(size=args.size, regions=args.regions)  # checks both
     assert options.regions is not None
     photo = load_image(args.content, options.size)
-    labels = find_regions(photo, options.regions)
+    labels = photo_regions(args.content, options.regions, photo.shape[:2])
     with interrupts_held():
         path = save_image(region_overlay(photo, labels), output)
     height, width = labels.shape

@@ -3,7 +3,7 @@
 A mask says where a style paints: white (1) paints, black (0) keeps the photo, grey between
 blends. Given as an image (path, URL, array...), it is read by :func:`~nst_core.image.io.load_image`,
 made grey (its luminance) and resized to the photo; given as region numbers (``"1+2"``), it
-is made from :func:`~nst_core.image.regions.find_regions` by
+is made from :func:`~nst_core.image.regions.photo_regions` by
 :func:`~nst_core.image.regions.region_masks`.
 """
 
@@ -61,14 +61,18 @@ def style_masks(
     image: np.ndarray,
     regions: int | None = None,
     feather: float = 0.0,
+    photo: ImageSource | None = None,
 ) -> list[np.ndarray]:
     """The content masks of ``specs`` (one per style), at the size of ``image`` (float RGB).
 
     Each spec is a mask picture or region numbers; region numbers need ``regions``, the
-    number of automatic regions to split ``image`` into. ``feather``: the soft edge of region
-    masks, as a fraction of the longest side (a Gaussian's standard deviation).
+    number of automatic regions to split the photo into. ``photo``: the photo as the user
+    gave it (path, array...; default ``image``), split as ``nst regions`` splits it
+    (:func:`~nst_core.image.regions.photo_regions`), so the numbers mean the same regions at
+    any size. ``feather``: the soft edge of region masks, as a fraction of the longest side (a
+    Gaussian's standard deviation).
     """
-    from .regions import find_regions, region_masks  # scikit-image: only when regions are used
+    from .regions import photo_regions, region_masks  # scikit-image: only when regions are used
 
     shape = image.shape[:2]
     labels = None
@@ -81,7 +85,7 @@ def style_masks(
                     " regions (--regions N; see nst regions)"
                 )
             if labels is None:
-                labels = find_regions(image, regions)
+                labels = photo_regions(image if photo is None else photo, regions, shape)
             mask = region_masks(labels, [region_numbers(str(spec))], feather * max(shape))[0]
             check_covers(mask, f"style mask {index}")
             masks.append(mask)

@@ -21,6 +21,7 @@ from scipy import ndimage
 from skimage import color, segmentation, transform
 
 from ..errors import OptionError
+from .io import ImageSource, load_image
 from .masks import MAX_REGIONS
 
 #: Superpixels per region asked, before merging: enough that the merge, not SLIC's grid, draws the borders.
@@ -51,6 +52,20 @@ def find_regions(image: np.ndarray, count: int) -> np.ndarray:
     if scale != 1.0:
         labels = transform.resize(labels, (height, width), order=0, preserve_range=True, anti_aliasing=False)
     return _numbered(labels.astype(np.int32))
+
+
+def photo_regions(photo: ImageSource, count: int, shape: tuple[int, int] | None = None) -> np.ndarray:
+    """:func:`find_regions` of ``photo`` read at :data:`SPLIT_SIZE`, labels scaled to ``shape`` (height, width).
+
+    The split is always made from the same pixels (the photo read at :data:`SPLIT_SIZE`, not
+    at the run's size), so the regions and their numbers that ``nst regions`` shows are the
+    ones a run at any ``--size`` paints: a merge into a few regions can flip on the small
+    differences between two resamplings of a photo.
+    """
+    labels = find_regions(load_image(photo, SPLIT_SIZE), count)
+    if shape is not None and tuple(shape) != labels.shape:
+        labels = transform.resize(labels, tuple(shape), order=0, preserve_range=True, anti_aliasing=False)
+    return labels.astype(np.int32)
 
 
 def _merge(superpixels: np.ndarray, lab: np.ndarray, count: int) -> np.ndarray:

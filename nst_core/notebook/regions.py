@@ -1,8 +1,8 @@
 """The app's "paint by region" panel: the photo's automatic regions, numbered, and a style for each.
 
 The user sets the number of regions and presses **Show regions**: the photo is split
-(:func:`~nst_core.image.regions.find_regions`, at the run's size, so the numbers are the
-run's) and drawn with its numbers. A menu per region picks the first style, the second, or
+(:func:`~nst_core.image.regions.photo_regions`, as every run splits it, so the numbers are
+the run's) and drawn with its numbers. A menu per region picks the first style, the second, or
 the photo; the choices become ``regions`` and ``style_masks`` of the run's
 :class:`~nst_core.options.StyleOptions` (``style_masks=("1+2", "3")``: style 1 paints regions 1
 and 2, style 2 region 3). Nothing here paints: the engine does, through the options.
@@ -19,7 +19,7 @@ import numpy as np
 from ..errors import NSTError
 from ..image.encode import png_bytes
 from ..image.io import ImageSource, load_image
-from ..image.regions import find_regions, region_overlay
+from ..image.regions import photo_regions, region_overlay
 from ..options import StyleOptions
 
 #: The menu entry of a region that keeps the photo.
@@ -33,7 +33,7 @@ class RegionsPanel:
 
     Args:
         content: returns the content source the app's picker describes (None: none chosen).
-        size: returns the run's size in pixels (the regions are found at it).
+        size: returns the run's size in pixels (the picture of the regions is shown at it).
     """
 
     def __init__(self, content: Callable[[], ImageSource | None], size: Callable[[], int]):
@@ -62,7 +62,7 @@ class RegionsPanel:
         except NSTError as err:
             self.message.value = str(err)
             return
-        labels = find_regions(photo, int(self.count.value))
+        labels = photo_regions(source, int(self.count.value), photo.shape[:2])
         self.labels = labels
         self.picture.value = png_bytes(region_overlay(photo, labels))
         found = int(labels.max())

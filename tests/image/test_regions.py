@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from skimage import transform
 
 from nst_core.errors import ImageError, OptionError
 from nst_core.image.io import load_image, save_image
 from nst_core.image.masks import check_mask_sources, load_mask, style_masks
-from nst_core.image.regions import find_regions, region_masks, region_overlay
+from nst_core.image.regions import find_regions, photo_regions, region_masks, region_overlay
 from tests.helpers import CONTENT, STYLE_3
 
 
@@ -24,6 +25,17 @@ def test_regions_of_a_real_photo_are_the_number_asked_and_cover_it(source, count
 def test_regions_are_the_same_on_every_run():
     photo = load_image(CONTENT, 128)
     np.testing.assert_array_equal(find_regions(photo, 5), find_regions(photo, 5))
+
+
+def test_region_numbers_mean_the_same_regions_at_every_run_size():
+    # nst regions shows them at one --size, the run may paint at another: region 2 must stay region 2.
+    reference = np.minimum(photo_regions(CONTENT, 4, (96, 128)), 3)
+    for size in (128, 200, 384, 512):
+        photo = load_image(CONTENT, size)
+        masks = style_masks(["1", "2", "3+4"], photo, regions=4, photo=CONTENT)
+        labels = (np.argmax(np.stack(masks), axis=0) + 1).astype(np.float32)
+        at_reference = transform.resize(labels, reference.shape, order=0, preserve_range=True, anti_aliasing=False)
+        assert (at_reference == reference).mean() > 0.95, size
 
 
 def test_a_flat_image_gives_fewer_regions_rather_than_failing():
