@@ -20,6 +20,7 @@ from ..errors import NSTError, OptionError, printable
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "fast": (".fast", "real-time stylisation with a feed-forward network (nst fast --help)"),
     "video": (".video", "stylise a video without flicker (nst video --help)"),
+    "batch": (".batch", "many photos x styles x option sweeps, resumable, here or on Ray (nst batch --help)"),
 }
 
 EXIT_USAGE = 2
