@@ -10,6 +10,7 @@ what each Ray worker runs (:mod:`~nst_core.batch.ray_engine`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+
 from ..api import Stylizer
 from ..errors import NSTError, one_line
 from ..image.encode import png_bytes

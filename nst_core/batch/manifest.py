@@ -96,15 +96,26 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                     yield number, row
                 return
             reader = csv.DictReader(file)
+            try:
+                _check_columns([name.strip() for name in reader.fieldnames or [] if name.strip()])
+            except OptionError as err:
+                raise OptionError(f"{path} row 1 (the header): {err}") from None
             for row in reader:
                 extra = row.pop(None, None)  # type: ignore[call-overload]  # cells beyond the header
                 if extra:
                     raise OptionError(f"{path} row {reader.line_num}: more cells than the header has columns")
-                yield reader.line_num, {k.strip(): v for k, v in row.items() if k is not None}
+                yield reader.line_num, {k.strip(): v for k, v in row.items() if k is not None and k.strip()}
     except OSError as err:
         raise NSTError(f"{path}: cannot read the manifest ({err.strerror or err})") from None
     except UnicodeDecodeError:
         raise NSTError(f"{path}: not a text file (CSV or JSON Lines, UTF-8)") from None
+
+
+def _check_columns(columns: list[str]) -> None:
+    """Refuse a column that is neither an input nor a StyleOptions field (OptionError)."""
+    unknown = [c for c in columns if c not in _FIELDS and c not in INPUT_COLUMNS]
+    if unknown:
+        raise OptionError(f"unknown option {unknown[0]!r} (columns are content, style and StyleOptions fields)")
 
 
 def _input(folder: Path, value: str) -> str:
@@ -138,9 +149,7 @@ def read_manifest(
     rows = []
     for number, row in _rows(path):
         try:
-            unknown = sorted(set(row) - set(_FIELDS) - set(INPUT_COLUMNS))
-            if unknown:
-                raise OptionError(f"unknown option {unknown[0]!r} (columns are content, style and StyleOptions fields)")
+            _check_columns(list(row))
             if not row.get("content"):
                 raise OptionError("no content photo")
             styles = _styles(row.get("style") or row.get("styles") or "")

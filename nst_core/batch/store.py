@@ -10,6 +10,7 @@ everywhere.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from pathlib import Path
@@ -110,10 +111,8 @@ class Store:
             self.fs.pipe_file(temporary, data)
             self.fs.mv(temporary, target)
         except BaseException as err:
-            try:
+            with contextlib.suppress(OSError, FileNotFoundError):
                 self.fs.rm_file(temporary)
-            except (OSError, FileNotFoundError):
-                pass
             if isinstance(err, OSError):
                 raise ImageError(f"{target}: cannot write ({one_line(err)})") from None
             raise
