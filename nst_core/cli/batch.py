@@ -188,7 +188,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"{PROG}: interrupted; {report.left} jobs left: rerun the same command to do them", file=sys.stderr)
         return EXIT_INTERRUPTED
     if report.failed:
-        print(f"{PROG}: {len(report.failed)} of {len(jobs)} jobs failed (reasons above)", file=sys.stderr)
+        print(
+            f"{PROG}: {len(report.failed)} of {len(jobs)} jobs failed; reasons in the summary and in"
+            f" {store.path(REPORT_NAME)}",
+            file=sys.stderr,
+        )
     return report.exit_status
 
 
