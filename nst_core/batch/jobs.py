@@ -98,9 +98,7 @@ def file_digest(source: str) -> str:
     return digest.hexdigest()
 
 
-def job_key(
-    content: str, styles: Sequence[str], options: StyleOptions, digests: Mapping[str, str] | None = None
-) -> str:
+def job_key(content: str, styles: Sequence[str], options: StyleOptions, digests: dict[str, str] | None = None) -> str:
     """The job's key: SHA-256 of the photo's and styles' bytes (their digests) and the options' values.
 
     ``digests`` caches :func:`file_digest` by path, so a photo shared by many jobs is read
@@ -111,7 +109,7 @@ def job_key(
     def digest(path: str) -> str:
         if path not in digests:
             digests[path] = file_digest(path)
-        return digests[path]  # type: ignore[index]
+        return digests[path]
 
     values = option_values(options)
     if isinstance(options.init, (str, os.PathLike)) and os.path.isfile(options.init):

@@ -101,7 +101,7 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             except OptionError as err:
                 raise OptionError(f"{path} row 1 (the header): {err}") from None
             for row in reader:
-                extra = row.pop(None, None)  # type: ignore[call-overload]  # cells beyond the header
+                extra = row.pop(None, None)  # cells beyond the header
                 if extra:
                     raise OptionError(f"{path} row {reader.line_num}: more cells than the header has columns")
                 yield reader.line_num, {k.strip(): v for k, v in row.items() if k is not None and k.strip()}

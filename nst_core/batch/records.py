@@ -90,7 +90,8 @@ def write_record(store: Store, job: Job, record: Mapping[str, Any]) -> str:
 
 def split_done(store: Store, jobs: Sequence[Job]) -> tuple[list[Job], list[Job]]:
     """``(to_run, done)``: the jobs still to do, and those a previous run finished."""
-    to_run, done = [], []
+    to_run: list[Job] = []
+    done: list[Job] = []
     for job in jobs:
         (done if is_done(store, job) else to_run).append(job)
     return to_run, done

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..batch.jobs import Job
 from ..errors import NSTError, OptionError
 from ..options import StyleOptions, option_fields
 from .command import EXIT_INTERRUPTED, LazyProgressBar, Parser, interrupts_held, load_tensorflow, run_command
@@ -85,7 +86,8 @@ def options_and_sweeps(args: argparse.Namespace) -> tuple[StyleOptions, dict[str
     A flag given on the command line holds a list of its values (one or more); one not
     given holds its default.
     """
-    once, sweeps = {}, {}
+    once: dict[str, Any] = {}
+    sweeps: dict[str, list[Any]] = {}
     for name in _FIELD_NAMES:
         value = getattr(args, name)
         if name in _SWEPT and isinstance(value, list):
@@ -97,7 +99,7 @@ def options_and_sweeps(args: argparse.Namespace) -> tuple[StyleOptions, dict[str
     return StyleOptions(**once), sweeps
 
 
-def make_jobs(args: argparse.Namespace) -> list:
+def make_jobs(args: argparse.Namespace) -> list[Job]:
     """Every job the arguments ask for (checked before any work: OptionError/ImageError, exit 2)."""
     from ..batch import expand, find_photos, manifest_jobs, sweep
     from ..image.io import load_image
