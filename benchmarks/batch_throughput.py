@@ -103,6 +103,19 @@ def timed(command: str) -> float:
     return time.perf_counter() - start
 
 
+def gpu_estimates(sizes: list[int], steps: int) -> str:
+    """The table of estimated GPU rates (FLOP count over an assumed throughput)."""
+    rows = []
+    for size in sizes:
+        flops = step_flops(size, size)
+        for gpu, rate in GPU_ASSUMPTIONS.items():
+            seconds = steps * flops / rate
+            rows.append([f"{size}x{size}", f"{flops / 1e9:.0f}", gpu, f"{seconds:.2f}", f"{3600 / seconds:.0f}"])
+    return markdown_table(
+        ["size", "GFLOP per step", "GPU (assumption)", f"s per picture ({steps} steps)", "pictures per hour"], rows
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--photos", type=int, default=20)
@@ -117,95 +130,66 @@ def main() -> None:
     info = machine()
     nst = f"{shlex.quote(sys.executable)} -m nst_core.cli"
     flags = f"-s {args.size} -n {args.steps} --seed 0"
-    with tempfile.TemporaryDirectory(prefix="nst-batch-bench-") as temporary:
-        folder = Path(temporary)
-        (folder / "photos").mkdir()
-        photos = make_photos(folder / "photos", args.photos)
-        batch_seconds = timed(f"{nst} batch {folder / 'photos'} --styles {STYLE} -o {folder / 'batch'} {flags} -q")
-        loop = (
-            f"mkdir -p {folder / 'loop'}; for f in {folder / 'photos'}/*.jpg; do"
-            f' {nst} "$f" {STYLE} -o {folder / "loop"}/$(basename "$f" .jpg).png {flags} -q || exit 1; done'
-        )
-        loop_seconds = timed(loop)
-        rerun_seconds = timed(f"{nst} batch {folder / 'photos'} --styles {STYLE} -o {folder / 'batch'} {flags} -q")
-        rate_folder = folder / "rate"
-        rate_folder.mkdir()
-        for path in photos[: args.rate_photos]:
-            (rate_folder / path.name).symlink_to(path)
-        rate_seconds = timed(
-            f"{nst} batch {rate_folder} --styles {STYLE} -o {folder / 'rate_out'} -s {args.rate_size}"
-            f" -n {args.steps} --seed 0 -q"
-        )
-        records = [json.loads(p.read_text()) for p in (folder / "batch").glob("*.json")]
-        rate_records = [json.loads(p.read_text()) for p in (folder / "rate_out").glob("*.json")]
-    info["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
-
     n = args.photos
-    optimise = float(np.mean([r["seconds"] for r in records]))
-    rate_optimise = float(np.mean([r["seconds"] for r in rate_records]))
-    rows = [
-        [
-            f"`nst batch` ({n} photos, one command)",
-            f"{batch_seconds:.0f}",
-            f"{batch_seconds / n:.1f}",
-            f"{3600 * n / batch_seconds:.0f}",
-        ],
-        [
-            f"shell loop of `nst` ({n} calls)",
-            f"{loop_seconds:.0f}",
-            f"{loop_seconds / n:.1f}",
-            f"{3600 * n / loop_seconds:.0f}",
-        ],
-        [f"`nst batch` again (all {n} skipped)", f"{rerun_seconds:.0f}", "", ""],
-        [
-            f"`nst batch` at {args.rate_size} px ({args.rate_photos} photos)",
-            f"{rate_seconds:.0f}",
-            f"{rate_seconds / args.rate_photos:.1f}",
-            f"{3600 * args.rate_photos / rate_seconds:.0f}",
-        ],
-    ]
-    table = markdown_table(["run", "wall s", "s per picture", "pictures per hour"], rows)
-    estimate_rows = []
-    for size in (args.size, args.rate_size):
-        flops = step_flops(size, size)
-        for gpu, rate in GPU_ASSUMPTIONS.items():
-            seconds = args.steps * flops / rate
-            estimate_rows.append(
-                [f"{size}x{size}", f"{flops / 1e9:.0f}", gpu, f"{seconds:.2f}", f"{3600 / seconds:.0f}"]
-            )
-    estimate = markdown_table(
-        ["size", "GFLOP per step", "GPU (assumption)", f"s per picture ({args.steps} steps)", "pictures per hour"],
-        estimate_rows,
-    )
     command = (
         f"nice -n 15 python -m benchmarks.batch_throughput --photos {n} --size {args.size} --steps {args.steps}"
         f" --rate-size {args.rate_size} --rate-photos {args.rate_photos}"
     )
-    note = (
-        f"`{command}`\n\n"
-        f"{n} photos (crops of images/, /work/shared/images and scikit-image samples, 5 aspect ratios) x 1"
-        f" painting (starry_night), `-s {args.size} -n {args.steps} --seed 0`, other options default (L-BFGS,"
-        f" mixed precision, pyramid default). {args.steps} steps keep the measurement short; a default run has"
-        f" 300, which shrinks the share of start-up and so the gain of `nst batch`. Optimisation alone took"
-        f" {optimise:.1f} s per picture at {args.size} px and {rate_optimise:.1f} s at {args.rate_size} px"
-        f" (mean of the records' `seconds`). Wall times include `nst batch`'s quality numbers, which the loop"
-        f" does not compute. Niced, on a machine shared with other jobs: {machine_note(info)}\n\n"
-        f"GPU estimate, not measured (no GPU here): {args.steps} steps x VGG19 forward to block5_conv1 and"
-        f" backward (3x the forward 3x3 convolutions' FLOPs, square images), over an assumed sustained"
-        f" throughput; loading, tracing and writing are left out.\n\n{estimate}"
-    )
-    data = {
-        "args": vars(args),
-        "batch_seconds": batch_seconds,
-        "loop_seconds": loop_seconds,
-        "rerun_seconds": rerun_seconds,
-        "rate_seconds": rate_seconds,
-        "optimise_seconds_mean": optimise,
-        "rate_optimise_seconds_mean": rate_optimise,
-        "machine": info,
-    }
-    write_results("batch", data, "# nst batch throughput\n\n" + table, note)
-    print(table + "\n" + note)
+    data: dict = {"args": vars(args), "machine": info}
+    rows: list[list[str]] = []
+
+    def record(name: str, label: str, seconds: float, pictures: int, folder: Path | None) -> None:
+        """Add a phase's row and write the results so far (a long run cut short keeps its finished phases)."""
+        data[f"{name}_seconds"] = seconds
+        per_picture = ["", ""] if not pictures else [f"{seconds / pictures:.1f}", f"{3600 * pictures / seconds:.0f}"]
+        optimise = ""
+        if folder is not None:
+            records = [json.loads(p.read_text()) for p in folder.glob("*.json")]
+            data[f"{name}_optimise_seconds"] = [r["seconds"] for r in records]
+            optimise = f"{np.mean(data[f'{name}_optimise_seconds']):.1f}"
+        rows.append([label, f"{seconds:.0f}", *per_picture, optimise])
+        info["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+        table = markdown_table(
+            ["run", "wall s", "s per picture", "pictures per hour", "optimisation s per picture (records)"], rows
+        )
+        note = (
+            f"`{command}`\n\n"
+            f"{n} photos (crops of images/, /work/shared/images and scikit-image samples, 5 aspect ratios) x 1"
+            f" painting (starry_night), `-s {args.size} -n {args.steps} --seed 0`, other options default (L-BFGS,"
+            f" mixed precision, 2-level pyramid at 256 px and 512 px). {args.steps} steps keep the measurement"
+            f" short; a default run has 300, which shrinks the share of start-up and so the gain of `nst batch`."
+            f" Wall times include `nst batch`'s two quality numbers per picture, which the loop does not compute."
+            f" Niced (15), on a machine shared with other jobs: {machine_note(info)}\n\n"
+            f"GPU estimate, not measured (no GPU here): {args.steps} steps x VGG19 forward to block5_conv1 and"
+            f" backward (3x the forward 3x3 convolutions' FLOPs, square images, single scale: an upper bound for"
+            f" pyramid runs), over an assumed sustained throughput; loading, tracing and writing are left out.\n\n"
+            + gpu_estimates([args.size, args.rate_size], args.steps)
+        )
+        write_results("batch", data, "# nst batch throughput\n\n" + table, note)
+        print(table, flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="nst-batch-bench-") as temporary:
+        folder = Path(temporary)
+        (folder / "photos").mkdir()
+        photos = make_photos(folder / "photos", n)
+        batch = f"{nst} batch {folder / 'photos'} --styles {STYLE} -o {folder / 'batch'} {flags} -q"
+        record("batch", f"`nst batch` ({n} photos, one command)", timed(batch), n, folder / "batch")
+        loop = (
+            f"mkdir -p {folder / 'loop'}; for f in {folder / 'photos'}/*.jpg; do"
+            f' {nst} "$f" {STYLE} -o {folder / "loop"}/$(basename "$f" .jpg).png {flags} -q || exit 1; done'
+        )
+        record("loop", f"shell loop of `nst` ({n} calls)", timed(loop), n, None)
+        record("rerun", f"`nst batch` again (all {n} skipped)", timed(batch), 0, None)
+        rate_folder = folder / "rate"
+        rate_folder.mkdir()
+        for path in photos[: args.rate_photos]:
+            (rate_folder / path.name).symlink_to(path)
+        rate = (
+            f"{nst} batch {rate_folder} --styles {STYLE} -o {folder / 'rate_out'} -s {args.rate_size}"
+            f" -n {args.steps} --seed 0 -q"
+        )
+        label = f"`nst batch` at {args.rate_size} px ({args.rate_photos} photos)"
+        record("rate", label, timed(rate), args.rate_photos, folder / "rate_out")
 
 
 if __name__ == "__main__":
