@@ -151,16 +151,12 @@ def run(args: argparse.Namespace) -> int:
 
     for job in done:
         report.add(Outcome(job, SKIPPED, path=store.path(job.name)))
-    say = (lambda text: None) if args.quiet else (lambda text: print(f"{PROG}: {text}", file=sys.stderr))
     if not to_run:
         print(f"{PROG}: nothing to do: all {len(jobs)} jobs were done before (in {args.output_dir})", file=sys.stderr)
         print(report.summary())
         return 0
-    say(
-        f"{len(jobs)} jobs: {len(to_run)} to run"
-        + (f", {len(done)} done before (skipped)" if done else "")
-        + f"; engine {args.engine}"
-    )
+    skipped = f", {len(done)} done before (skipped)" if done else ""
+    print(f"{PROG}: {len(jobs)} jobs: {len(to_run)} to run{skipped}; engine {args.engine}", file=sys.stderr)
     engine = _engine(args)
     bar = LazyProgressBar(len(to_run), "picture", args.quiet)
     try:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
+
 import pytest
 
 from nst_core.cli import main
@@ -67,3 +72,29 @@ def test_usage_errors_exit_2(tmp_path, capsys):
     assert status == 2 and "holds the photos of this batch" in capsys.readouterr().err
     status = main(["batch", str(tmp_path / "in"), "--styles", STYLES[0], "-o", "out", "--style-weight", "1", "-2"])
     assert status == 2 and "style_weight must be a number >= 0" in capsys.readouterr().err
+
+
+@pytest.mark.vgg19
+def test_sigterm_stops_after_the_current_job_and_a_rerun_finishes(tmp_path, capsys):
+    write_photos(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    arguments = ["batch", str(tmp_path / "in"), "--styles", STYLES[0], "-o", str(out), "--size", "64"]
+    arguments += ["--steps", "40", "--no-quality", "--quiet"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nst_core.cli", *arguments], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 240
+    while not list(out.glob("*.json")) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)  # most likely inside the second job, which is then finished
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=240)
+    assert process.returncode == 130, stderr
+    done = len(list(out.glob("*.json")))
+    assert done in (1, 2) and len(list(out.glob("*.png"))) == done  # every picture with its record
+    assert f"done     {done}" in stdout and f"left     {3 - done}" in stdout
+    assert f"interrupted; {3 - done} jobs left: rerun the same command to do them" in stderr
+
+    assert main(arguments) == 0
+    assert f"3 jobs: {3 - done} to run, {done} done before (skipped)" in capsys.readouterr().err
+    assert len(list(out.glob("*.png"))) == 3
