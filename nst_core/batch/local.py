@@ -10,8 +10,8 @@ what each Ray worker runs (:mod:`~nst_core.batch.ray_engine`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from ..api import Stylizer
 from ..errors import NSTError, one_line
 from ..image.encode import png_bytes
 from ..image.io import ImageSource, load_image
@@ -19,6 +19,9 @@ from .jobs import Job
 from .records import make_record, quality_numbers, write_record
 from .report import DONE, FAILED, Outcome
 from .store import Store
+
+if TYPE_CHECKING:  # the api (and TensorFlow) is imported where jobs run, not by a Ray driver
+    from ..api import Stylizer
 
 #: ``stop_requests()``: how many stop requests (Ctrl-C, SIGTERM, SIGHUP) came so far. One stops
 #: the batch after the current job; two also stop the current job, writing nothing for it.
@@ -116,7 +119,10 @@ def run_local(
     (KeyboardInterrupt, nothing written for it). ``stylizer``: the one to reuse (default a
     new one), which a caller can inspect afterwards (:attr:`~nst_core.api.Stylizer.traces`).
     """
-    stylizer = Stylizer() if stylizer is None else stylizer
+    if stylizer is None:
+        from ..api import Stylizer
+
+        stylizer = Stylizer()
     for job in jobs:
         if stop_requests():
             return

@@ -115,7 +115,7 @@ def make_jobs(args: argparse.Namespace) -> list[Job]:
         photos = find_photos(args.photos)
         for style in args.styles:  # a bad style fails now, not once per photo
             load_image(style)
-        _refuse_writing_into_photo_folders(Path(args.output_dir), photos)
+        _refuse_writing_into_photo_folders(args.output_dir, photos)
         jobs += expand(photos, [[s] for s in args.styles], option_sets)
     if args.manifest:
         for options in option_sets:
@@ -124,9 +124,10 @@ def make_jobs(args: argparse.Namespace) -> list[Job]:
     return list(unique.values())
 
 
-def _refuse_writing_into_photo_folders(output_dir: Path, photos: Sequence[str]) -> None:
+def _refuse_writing_into_photo_folders(location: str, photos: Sequence[str]) -> None:
     """Refuse an output folder that holds photos of the batch: the next run would take the results as photos."""
-    if "://" in str(output_dir) or not output_dir.is_dir():
+    output_dir = Path(location).expanduser()
+    if "://" in location or not output_dir.is_dir():
         return
     for photo in photos:
         folder = Path(photo).parent

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from nst_core import pipeline
 from nst_core.api import Stylizer
 from nst_core.batch import Store, expand, split_done
 from nst_core.batch.local import run_local
@@ -17,13 +18,17 @@ QUICK = StyleOptions(size=64, steps=2, seed=0)
 
 
 @pytest.mark.vgg19
-def test_three_photos_by_two_styles_with_one_trace(tmp_path):
+def test_three_photos_by_two_styles_with_one_trace(tmp_path, monkeypatch):
     photos = [str(p) for p in write_photos(tmp_path / "in", 3)]
     jobs = expand(photos, [[s] for s in STYLES], [QUICK])
     store, stylizer = Store(tmp_path / "out"), Stylizer()
+    built = []
+    build_extractor = pipeline.build_extractor
+    monkeypatch.setattr(pipeline, "build_extractor", lambda options: built.append(1) or build_extractor(options))
     outcomes = list(run_local(jobs, store, stylizer=stylizer))
     assert [o.status for o in outcomes] == ["done"] * 6
-    assert stylizer.traces == 1  # VGG19 traced once for the six pictures, not per picture
+    # One VGG19 extractor and one trace of its step for the six pictures, not one per picture.
+    assert len(built) == 1 and stylizer.traces == 1
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == sorted([j.name for j in jobs] + [j.name.replace(".png", ".json") for j in jobs])
     for job in jobs:
