@@ -1,9 +1,10 @@
 """The Ray engine on a local cluster: the same files as the local engine, and a killed worker loses nothing.
 
-One cluster for the module: ``ray.init(num_cpus=2)`` (a one-node cluster with two worker
-slots) starts in about half the time of ``ray.cluster_utils.Cluster`` with two nodes here,
-whose second node timed out starting on this loaded 2-core machine; the engine treats both
-alike (workers are actors wherever Ray places them).
+One cluster for the module: ``ray.init(num_cpus=2)``, a one-node cluster with two worker
+slots. On the project's loaded 2-core machine it started in 50 s, while
+``ray.cluster_utils.Cluster`` with two one-CPU nodes (two raylets, each with its agents)
+missed Ray's fixed 30 s raylet start-up wait; the engine treats both alike, as workers are
+actors wherever Ray places them.
 """
 
 from __future__ import annotations
