@@ -50,6 +50,8 @@ VGG19_CONVS = [
     ("block4_conv4", 512, 512, 8),
     ("block5_conv1", 512, 512, 16),
 ]
+#: Steps of a default run (StyleOptions.steps), for the GPU estimate.
+DEFAULT_STEPS = 300
 #: Assumed sustained throughput of GPUs, in FLOP/s, for the estimate (a fraction of their peak).
 GPU_ASSUMPTIONS = {
     "NVIDIA T4, mixed precision (assumed 15 TFLOP/s sustained of 65 peak)": 15e12,
@@ -103,16 +105,19 @@ def timed(command: str) -> float:
     return time.perf_counter() - start
 
 
-def gpu_estimates(sizes: list[int], steps: int) -> str:
-    """The table of estimated GPU rates (FLOP count over an assumed throughput)."""
+def gpu_estimates(sizes: list[int], step_counts: list[int]) -> str:
+    """The table of estimated GPU rates (FLOP count over an assumed throughput), per size and step count."""
     rows = []
     for size in sizes:
         flops = step_flops(size, size)
         for gpu, rate in GPU_ASSUMPTIONS.items():
-            seconds = steps * flops / rate
-            rows.append([f"{size}x{size}", f"{flops / 1e9:.0f}", gpu, f"{seconds:.2f}", f"{3600 / seconds:.0f}"])
+            for steps in step_counts:
+                seconds = steps * flops / rate
+                rows.append(
+                    [f"{size}x{size}", f"{flops / 1e9:.0f}", gpu, steps, f"{seconds:.2f}", f"{3600 / seconds:.0f}"]
+                )
     return markdown_table(
-        ["size", "GFLOP per step", "GPU (assumption)", f"s per picture ({steps} steps)", "pictures per hour"], rows
+        ["size", "GFLOP per step", "GPU (assumption)", "steps", "s per picture", "pictures per hour"], rows
     )
 
 
@@ -160,10 +165,11 @@ def main() -> None:
             f" short; a default run has 300, which shrinks the share of start-up and so the gain of `nst batch`."
             f" Wall times include `nst batch`'s two quality numbers per picture, which the loop does not compute."
             f" Niced (15), on a machine shared with other jobs: {machine_note(info)}\n\n"
-            f"GPU estimate, not measured (no GPU here): {args.steps} steps x VGG19 forward to block5_conv1 and"
+            f"GPU estimate, not measured (no GPU here), for a default run of {DEFAULT_STEPS} steps and for"
+            f" {args.steps}: steps x VGG19 forward to block5_conv1 and"
             f" backward (3x the forward 3x3 convolutions' FLOPs, square images, single scale: an upper bound for"
             f" pyramid runs), over an assumed sustained throughput; loading, tracing and writing are left out.\n\n"
-            + gpu_estimates([args.size, args.rate_size], args.steps)
+            + gpu_estimates([args.size, args.rate_size], sorted({DEFAULT_STEPS, args.steps}))
         )
         write_results("batch", data, "# nst batch throughput\n\n" + table, note)
         print(table, flush=True)
