@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "video": (".video", "stylise a video without flicker (nst video --help)"),
     "train": (".train", "train a real-time network for one style (nst train --help)"),
     "regions": (".regions", "number a photo's automatic regions for --style-masks (nst regions --help)"),
+    "batch": (".batch", "many photos x styles x option sweeps, resumable, here or on Ray (nst batch --help)"),
 }
 
 EXIT_USAGE = 2

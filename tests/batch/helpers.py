@@ -1,0 +1,33 @@
+"""Photos for the batch tests: small crops of images/ written as files (nothing downloaded)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from ..helpers import CONTENT, STYLE, STYLE_2, STYLE_3
+
+STYLES = (str(STYLE), str(STYLE_2))
+
+
+def write_photos(folder: Path, count: int = 3, size: tuple[int, int] = (96, 72)) -> list[Path]:
+    """``count`` different photos of one size (width, height): crops of tubingen.jpg and shipwreck.jpg."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for k in range(count):
+        source = Image.open(CONTENT if k % 2 == 0 else STYLE_3).convert("RGB")
+        left = 40 * k
+        crop = source.crop((left, 0, left + 4 * size[0], 4 * size[1])).resize(size)
+        path = folder / f"photo{k}.jpg"
+        crop.save(path, quality=90)
+        paths.append(path)
+    return paths
+
+
+def read_pixels(path: Path) -> np.ndarray:
+    """A picture file's pixels (decoding it all: a half-written file fails here)."""
+    with Image.open(path) as image:
+        image.load()
+        return np.asarray(image)

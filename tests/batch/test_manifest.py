@@ -1,0 +1,76 @@
+"""Manifests: every row checked before any work; a bad one refused with its row number."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nst_core.batch import manifest_jobs
+from nst_core.errors import OptionError
+from nst_core.options import StyleOptions
+
+from .helpers import STYLES, write_photos
+
+
+def test_csv_and_json_lines_give_the_same_jobs(tmp_path):
+    photos = write_photos(tmp_path, 2)
+    csv = tmp_path / "jobs.csv"
+    csv.write_text(
+        "content,style,style_weight,preserve_colors,style_layer_weights\n"
+        f"photo0.jpg,{STYLES[0]},3,luminance,\n"
+        f"{photos[1]},{STYLES[0]};{STYLES[1]},,,1 2 3 4 5\n"
+    )
+    lines = tmp_path / "jobs.jsonl"
+    lines.write_text(
+        json.dumps({"content": "photo0.jpg", "style": STYLES[0], "style_weight": 3, "preserve_colors": "luminance"})
+        + "\n\n"
+        + json.dumps({"content": str(photos[1]), "styles": list(STYLES), "style_layer_weights": [1, 2, 3, 4, 5]})
+        + "\n"
+    )
+    base = StyleOptions(size=64, steps=2)
+    jobs = manifest_jobs(csv, base)
+    assert [j.key for j in jobs] == [j.key for j in manifest_jobs(lines, base)]
+    assert jobs[0].options == base.replace(style_weight=3, preserve_colors="luminance")
+    assert jobs[1].styles == STYLES and jobs[1].options.style_layer_weights is not None
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("photo0.jpg,{style},-3", "row 3: style_weight must be a number >= 0"),
+        ("photo0.jpg,{style},many", "row 3: style_weight must be a number, got 'many'"),
+        ("nowhere.jpg,{style},3", "row 3: nowhere.jpg: no such file"),
+        ("photo0.jpg,missing_style.jpg,3", "row 3: missing_style.jpg: no such file"),
+        ("photo0.jpg,,3", "row 3: no style image"),
+    ],
+)
+def test_bad_row_refused_with_its_number(tmp_path, row, message):
+    write_photos(tmp_path, 1)
+    good = f"photo0.jpg,{STYLES[0]},3"
+    path = tmp_path / "jobs.csv"
+    path.write_text(f"content,style,style_weight\n{good}\n{row.format(style=STYLES[1])}\n{good}\n")
+    with pytest.raises(OptionError) as caught:
+        manifest_jobs(path)
+    assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_unknown_column_refused_at_the_header(tmp_path):
+    write_photos(tmp_path, 1)
+    path = tmp_path / "jobs.csv"
+    path.write_text(f"content,style,style_wieght\nphoto0.jpg,{STYLES[0]},3\n")
+    with pytest.raises(OptionError, match=r"jobs.csv row 1 \(the header\): unknown option 'style_wieght'"):
+        manifest_jobs(path)
+
+
+def test_unknown_key_in_a_json_line(tmp_path):
+    write_photos(tmp_path, 1)
+    path = tmp_path / "jobs.jsonl"
+    path.write_text(
+        json.dumps({"content": "photo0.jpg", "style": STYLES[0]})
+        + "\n"
+        + json.dumps({"content": "photo0.jpg", "style": STYLES[0], "stlye_weight": 3})
+        + "\n"
+    )
+    with pytest.raises(OptionError, match=r"jobs.jsonl row 2: unknown option 'stlye_weight'"):
+        manifest_jobs(path)
