@@ -146,27 +146,27 @@ def _masks_digest(masks: pipeline.Masks) -> str | None:
 
 
 class Stylizer:
-    """:func:`stylize` that keeps its traced optimisation step from one call to the next.
+    """:func:`stylize` that keeps its traced optimisation steps from one call to the next.
 
     Tracing the VGG19 step (a ``tf.function``) costs about a second of Python work per run
-    whatever the device, a large share of a short run on a GPU. A ``Stylizer`` keeps the
-    objective and optimiser of its last single-scale run and reuses them when the next call
-    has the same image shape (height and width in pixels), layers, pooling, precision and
-    optimiser settings; the weights, the style images, the content and the start image may
-    all change. The
-    notebook's app uses one, so every Run after the first starts at once.
+    and per pyramid scale, whatever the device: a large share of a short run on a GPU, and of
+    each picture of a batch. A ``Stylizer`` keeps the objective and optimiser of each scale
+    of its last run and reuses them when the next call has the same image shape (height and
+    width in pixels), layers, pooling, precision, pyramid and optimiser settings; the
+    weights, the style images, the content and the start image may all change. The
+    notebook's app and ``nst batch`` use one, so every run after the first starts at once.
 
     Between calls it holds that run's state (L-BFGS: two image-sized vectors per history
-    pair); :meth:`clear` frees it, and so does a call with other settings (which keeps its
-    own, unless it is a pyramid run: those are not kept). A call with the kept settings is
-    not checked for memory again, as the same run fitted before. One call at a time: it is
-    not thread-safe.
+    pair at each scale; a coarser scale costs a quarter of the next); :meth:`clear` frees
+    it, and so does a call with other settings. A call with the kept settings is not checked
+    for memory again, as the same run fitted before. One call at a time: it is not
+    thread-safe.
     """
 
     def __init__(self) -> None:
         self._key: tuple | None = None
-        self._optimizer: PixelOptimizer | None = None
-        self._lbfgs_history = 0  # the L-BFGS pairs the memory check allowed the kept step
+        self._optimizers: dict[int, PixelOptimizer] = {}  # by the scale's longest side, px
+        self._lbfgs_history = 0  # the L-BFGS pairs the memory check allowed the kept steps
         # The images the kept targets were computed from (arrays of this object's own:
         # load_image copies), or None when the targets are not known to match any.
         self._content: np.ndarray | None = None
@@ -174,18 +174,18 @@ class Stylizer:
 
     @property
     def traces(self) -> int:
-        """How many times the kept optimisation step has been traced (0 when none is kept).
+        """How many times a kept optimisation step has been traced (0 when none is kept).
 
-        1 however many calls reused it: a number above 1 means calls that should have reused
-        the step paid for tracing it again (see :attr:`PixelOptimizer.traces
-        <nst_core.engine.optimize.PixelOptimizer.traces>`).
+        1 however many calls reused them (each scale's step is traced once): a number above
+        1 means calls that should have reused a step paid for tracing it again (see
+        :attr:`PixelOptimizer.traces <nst_core.engine.optimize.PixelOptimizer.traces>`).
         """
-        return 0 if self._optimizer is None else self._optimizer.traces
+        return max((optimizer.traces for optimizer in self._optimizers.values()), default=0)
 
     def clear(self) -> None:
-        """Forget the kept step and free its memory."""
-        if self._optimizer is not None:
-            self._key, self._optimizer, self._content, self._styles = None, None, None, None
+        """Forget the kept steps and free their memory."""
+        if self._optimizers:
+            self._key, self._optimizers, self._content, self._styles = None, {}, None, None
             # A traced step and its optimiser refer to each other: without a collection their
             # variables (L-BFGS: 2 x history image-sized vectors) would outlive them, unseen
             # by the memory check that follows.
@@ -230,22 +230,15 @@ class Stylizer:
 
         settings = {**options.optimizer_settings(), "lbfgs_history": lbfgs_history}
         sizes = pipeline.scale_sizes(options)
-        if len(sizes) == 1:
-            optimizer = self._reuse_or_build(key, options, target_content, style_images, settings, region_masks)
-            run = optimizer.run(init, options.steps, callback=callback, callback_every=callback_every)
-        else:
-            extractor = pipeline.build_extractor(options)
-            run = pyramid.optimize_pyramid(
-                lambda size: pipeline.objective_at_scale(
-                    options, extractor, target_content, style_images, size, region_masks
-                ),
-                init,
-                sizes,
-                pyramid.pyramid_steps(options.steps, len(sizes)),
-                callback=callback,
-                callback_every=callback_every,
-                **settings,
-            )
+        optimizers = self._reuse_or_build(key, options, target_content, style_images, settings, sizes, region_masks)
+        run = pyramid.optimize_pyramid(
+            lambda size: (optimizers[size], (optimizers[size].shape[0], optimizers[size].shape[1])),
+            init,
+            sizes,
+            pyramid.pyramid_steps(options.steps, len(sizes)),
+            callback=callback,
+            callback_every=callback_every,
+        )
         return Result(
             image=run.image if finish is None else finish(run.image),
             history=run.history,
@@ -264,32 +257,39 @@ class Stylizer:
         content: np.ndarray,
         styles: list[np.ndarray],
         settings: dict[str, Any],
+        sizes: list[int],
         region_masks: pipeline.Masks = (None, None),
-    ) -> PixelOptimizer:
-        """The kept optimiser with this call's targets and weights, or a new one kept for next time."""
-        if key == self._key and self._optimizer is not None:
-            objective = cast(StyleObjective, self._optimizer.objective)  # the kind this class builds
-            objective.set_weights(
-                options.content_weight, options.style_weight, options.tv_weight, options.style_layer_weights
-            )
+    ) -> dict[int, PixelOptimizer]:
+        """The kept optimisers (one per scale) with this call's targets and weights, or new ones kept for next time."""
+        if key == self._key and set(self._optimizers) == set(sizes):
             # A slider moved but the images did not: skip the VGG19 passes of the targets
             # (0.37 s of a 0.43 s overhead per Run at 256 px on CPU). The record is dropped
             # first, so targets half-written by an interrupt are never taken as matching.
-            if self._styles is None or not _same_styles(self._styles, (styles, options.style_blend_weights)):
-                self._styles = None
-                objective.set_styles(styles, options.style_blend_weights)
-            if self._content is None or not np.array_equal(self._content, content):
-                self._content = None
-                objective.set_content(content)
-            objective.reseed(options.seed)
+            new_styles = self._styles is None or not _same_styles(self._styles, (styles, options.style_blend_weights))
+            new_content = self._content is None or not np.array_equal(self._content, content)
+            self._styles = None if new_styles else self._styles
+            self._content = None if new_content else self._content
+            for size, optimizer in self._optimizers.items():
+                objective = cast(StyleObjective, optimizer.objective)  # the kind this class builds
+                objective.set_weights(
+                    options.content_weight, options.style_weight, options.tv_weight, options.style_layer_weights
+                )
+                if new_styles or new_content:
+                    scaled_content, scaled_styles = pipeline.images_at_scale(options, content, styles, size)
+                    if new_styles:
+                        objective.set_styles(scaled_styles, options.style_blend_weights)
+                    if new_content:
+                        objective.set_content(scaled_content)
+                objective.reseed(options.seed)
         else:
             self.clear()
             extractor = pipeline.build_extractor(options)
-            objective, _ = pipeline.objective_at_scale(options, extractor, content, styles, options.size, region_masks)
-            self._optimizer = PixelOptimizer(objective, content.shape, **settings)
+            for size in sizes:
+                objective, shape = pipeline.objective_at_scale(options, extractor, content, styles, size, region_masks)
+                self._optimizers[size] = PixelOptimizer(objective, (*shape, 3), **settings)
             self._key, self._lbfgs_history = key, settings["lbfgs_history"]
         self._styles, self._content = (list(styles), options.style_blend_weights), content
-        return self._optimizer
+        return self._optimizers
 
 
 def _same_styles(

@@ -296,6 +296,16 @@ def _scaled(image: np.ndarray, scale: float) -> tuple[int, int]:
     return max(1, round(image.shape[0] * scale)), max(1, round(image.shape[1] * scale))
 
 
+def images_at_scale(
+    options: StyleOptions, content: np.ndarray, styles: list[np.ndarray], size: int
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """``content`` and ``styles`` (prepared for ``options.size``) resized for the scale of longest side ``size`` px."""
+    scale = size / options.size
+    if scale == 1:
+        return content, styles
+    return resize(content, _scaled(content, scale)), [resize(s, _scaled(s, scale)) for s in styles]
+
+
 def objective_at_scale(
     options: StyleOptions,
     extractor: VGGFeatures,
@@ -310,9 +320,7 @@ def objective_at_scale(
     resized by ``size / options.size`` (a pyramid scale) or used as they are. The masks of
     :func:`prepare_masks` are used at any scale (the objective resizes them to its layers).
     """
-    scale = size / options.size
-    content = content if scale == 1 else resize(content, _scaled(content, scale))
-    styles = styles if scale == 1 else [resize(s, _scaled(s, scale)) for s in styles]
+    content, styles = images_at_scale(options, content, styles, size)
     check_fits(extractor, content, styles)
     objective = build_objective(extractor, content, styles, options, region_masks=region_masks)
     return objective, content.shape[:2]

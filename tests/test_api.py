@@ -238,6 +238,27 @@ def test_a_stylizer_reuses_its_step_and_matches_fresh_runs(monkeypatch):
     assert stylizer.traces == 1 and len(built) == 1 + 3  # one step for the stylizer's four runs, one per fresh run
 
 
+def test_a_stylizer_reuses_the_steps_of_every_pyramid_scale(monkeypatch):
+    # nst batch paints one photo after another at the default two scales: no retrace per photo.
+    from nst_core import api
+
+    built = []
+
+    class Recorded(api.PixelOptimizer):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            built.append(self)
+
+    monkeypatch.setattr(api, "PixelOptimizer", Recorded)
+    pyramid = {"size": 128, "steps": 4, "pyramid_levels": 2}
+    stylizer = nst_core.Stylizer()
+    stylizer(CONTENT, STYLE, **pyramid)
+    mirrored = nst_core.load_image(CONTENT, 128)[:, ::-1]
+    kept = stylizer(mirrored, STYLE_2, style_weight=3.0, **pyramid)
+    assert len(built) == 2 and stylizer.traces == 1  # one step per scale, each traced once
+    _same_run(kept, nst_core.stylize(mirrored, STYLE_2, style_weight=3.0, **pyramid))
+
+
 @pytest.mark.parametrize(
     "change",
     [
@@ -253,7 +274,9 @@ def test_a_stylizer_reuses_its_step_and_matches_fresh_runs(monkeypatch):
 def test_a_stylizer_starts_anew_when_the_step_would_differ(change):
     stylizer = nst_core.Stylizer()
     stylizer(CONTENT, STYLE, **SMALL)
-    before = weakref.ref(stylizer._optimizer._runner.s)  # the L-BFGS pairs: most of the state
+    (kept,) = stylizer._optimizers.values()
+    before = weakref.ref(kept._runner.s)  # the L-BFGS pairs: most of the state
+    del kept
     options = {**SMALL, **change}
     result = stylizer(CONTENT, STYLE, **options)
     assert before() is None, "the previous run's state is still in memory"

@@ -20,7 +20,7 @@ import numpy as np
 from ..errors import OptionError
 from ..image.io import resize
 from .choices import DEFAULT_PYRAMID_LEVELS, MIN_PYRAMID_SIZE
-from .optimize import Callback, Objective, OptimizationResult, Progress, optimize_image
+from .optimize import Callback, Objective, OptimizationResult, PixelOptimizer, Progress, optimize_image
 
 
 def pyramid_sizes(size: int, levels: int | None, start_size: int | None = None) -> list[int]:
@@ -71,7 +71,7 @@ def _resize_change(change: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
 
 
 def optimize_pyramid(
-    make_objective: Callable[[int], tuple[Objective, tuple[int, int]]],
+    make_objective: Callable[[int], tuple[Objective | PixelOptimizer, tuple[int, int]]],
     init: np.ndarray,
     sizes: list[int],
     steps: list[int],
@@ -83,7 +83,10 @@ def optimize_pyramid(
 
     Args:
         make_objective: ``size -> (objective, (height, width))``: the objective at a scale
-            whose longest side is ``size`` pixels, with its targets computed there, once.
+            whose longest side is ``size`` pixels, with its targets computed there, once; or a
+            :class:`~nst_core.engine.optimize.PixelOptimizer` of that objective, kept by the
+            caller so that its traced step serves the next run too (``optimize_kwargs`` are
+            then already its settings).
         init: starting image at the final (height, width); resized to each scale's shape.
         sizes: longest side of each scale, in pixels, coarse to fine.
         steps: number of steps of each scale, coarse to fine.
@@ -120,9 +123,12 @@ def optimize_pyramid(
                 return callback(dataclasses.replace(progress, step=progress.step + offset, steps=total))
 
         start = time.perf_counter()
-        run = optimize_image(
-            objective, image, level_steps, callback=level_callback, callback_every=callback_every, **optimize_kwargs
-        )
+        if isinstance(objective, PixelOptimizer):
+            run = objective.run(image, level_steps, callback=level_callback, callback_every=callback_every)
+        else:
+            run = optimize_image(
+                objective, image, level_steps, callback=level_callback, callback_every=callback_every, **optimize_kwargs
+            )
         seconds += time.perf_counter() - start if run.steps == 0 else run.seconds
         done += run.steps
         if run.stopped is not None and index < len(sizes) - 1:
