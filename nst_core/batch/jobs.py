@@ -21,8 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from ..errors import ImageError
-from ..image.io import describe_source
+from ..image.io import FORMATS, describe_source
 from ..image.url import is_url
 from ..options import StyleOptions
 
@@ -176,3 +178,23 @@ def expand(photos: Sequence[str], styles: Sequence[Sequence[str]], option_sets: 
         job = make_job(photo, style_set, options, digests)
         jobs.setdefault(job.key, job)
     return list(jobs.values())
+
+
+def in_reuse_order(jobs: Sequence[Job]) -> list[Job]:
+    """``jobs`` with those of one result size next to each other, in their order otherwise.
+
+    A :class:`~nst_core.api.Stylizer` keeps its traced steps while the picture's size in
+    pixels stays the same, so a folder of photos of mixed shapes is painted shape by shape
+    (the size of each photo is read from its header, nothing is decoded; one that cannot be
+    read keeps its place at the front and fails when it runs).
+    """
+    return sorted(jobs, key=lambda job: (job.options.size, _pixel_size(job.content)))
+
+
+def _pixel_size(path: str) -> tuple[int, int]:
+    """(width, height) from an image file's header, or (0, 0) when it cannot be read."""
+    try:
+        with Image.open(path, formats=FORMATS) as image:
+            return image.size
+    except Exception:  # noqa: BLE001 - any unreadable file: the job reports it when it runs
+        return (0, 0)

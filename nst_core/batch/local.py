@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..errors import NSTError, one_line
 from ..image.encode import png_bytes
 from ..image.io import ImageSource, load_image
-from .jobs import Job
+from .jobs import Job, in_reuse_order
 from .records import make_record, quality_numbers, write_record
 from .report import DONE, FAILED, Outcome
 from .store import Store
@@ -112,7 +112,7 @@ def run_local(
     hook: Hook | None = None,
     stylizer: Stylizer | None = None,
 ) -> Iterator[Outcome]:
-    """Run ``jobs`` here in order, yielding each one's :class:`Outcome` as it ends.
+    """Run ``jobs`` here, those of one size together (:func:`~nst_core.batch.jobs.in_reuse_order`), yielding each one's :class:`Outcome` as it ends.
 
     Before each job ``stop_requests()`` is asked: after one request the batch stops there
     (the jobs left are simply not yielded); a second one also stops the job under way
@@ -123,7 +123,7 @@ def run_local(
         from ..api import Stylizer
 
         stylizer = Stylizer()
-    for job in jobs:
+    for job in in_reuse_order(jobs):
         if stop_requests():
             return
         yield run_job(stylizer, job, store, quality=quality, stop_requests=stop_requests, hook=hook)

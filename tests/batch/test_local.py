@@ -41,6 +41,20 @@ def test_three_photos_by_two_styles_with_one_trace(tmp_path, monkeypatch):
 
 
 @pytest.mark.vgg19
+def test_photos_of_mixed_shapes_are_painted_shape_by_shape(tmp_path, monkeypatch):
+    wide = write_photos(tmp_path / "wide", 2, size=(96, 72))
+    tall = write_photos(tmp_path / "tall", 2, size=(72, 96))
+    photos = [str(p) for pair in zip(wide, tall, strict=True) for p in pair]  # wide, tall, wide, tall
+    jobs = expand(photos, [[STYLES[0]]], [QUICK])
+    built = []
+    build_extractor = pipeline.build_extractor
+    monkeypatch.setattr(pipeline, "build_extractor", lambda options: built.append(1) or build_extractor(options))
+    outcomes = list(run_local(jobs, Store(tmp_path / "out"), quality=False))
+    assert sorted(o.job.key for o in outcomes) == sorted(j.key for j in jobs)
+    assert len(built) == 2  # one step per shape, not one per change of shape
+
+
+@pytest.mark.vgg19
 def test_a_stop_request_ends_the_batch_after_the_current_job(tmp_path):
     photos = [str(p) for p in write_photos(tmp_path / "in", 2)]
     jobs = expand(photos, [[STYLES[0]]], [QUICK])
