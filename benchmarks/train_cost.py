@@ -22,11 +22,12 @@ float32; 65 TFLOPS float16 on its tensor cores, which mixed precision uses there
 from __future__ import annotations
 
 import argparse
+import json
 import time
 
 import numpy as np
 
-from .common import CONTENT, STYLE, in_fresh_process, machine, machine_note, markdown_table, write_results
+from .common import CONTENT, RESULTS, STYLE, in_fresh_process, machine, machine_note, markdown_table, write_results
 
 #: Colab T4 peak rates, FLOP/s (NVIDIA's data sheet).
 T4_PEAK = {"float32": 8.1e12, "float16": 65e12}
@@ -113,6 +114,8 @@ def measure_all(sizes, widths, batch: int, steps: int) -> list[dict]:
 
 def _duration(seconds: float) -> str:
     """Seconds as minutes or hours, two digits at most."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
     return f"{seconds / 60:.0f} min" if seconds < 5400 else f"{seconds / 3600:.1f} h"
 
 
@@ -124,10 +127,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, default=3, help="timed steps after two warm-up steps (default 3)")
     parser.add_argument("--utilisation", type=float, nargs=2, default=[0.3, 0.4], help="of the T4's peak")
     parser.add_argument("--name", default="train_cost")
+    parser.add_argument("--tables-only", action="store_true", help="redo the tables from the results file's rows")
     args = parser.parse_args(argv)
-    info = machine()
-    rows = in_fresh_process(measure_all, args.sizes, args.widths, args.batch, args.steps)
-    info["load_average_end"] = machine()["load_average"]
+    if args.tables_only:
+        stored = json.loads((RESULTS / f"{args.name}.json").read_text())
+        info, rows = stored["machine"], stored["rows"]
+    else:
+        info = machine()
+        rows = in_fresh_process(measure_all, args.sizes, args.widths, args.batch, args.steps)
+        info["load_average_end"] = machine()["load_average"]
 
     low, high = args.utilisation
     header = [
@@ -177,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         " 65 TFLOPS float16 (tensor cores, what mixed precision uses there); the minutes exclude reading"
         " the photos, previews and checkpoints. Small convolutions (the network's, at 8-32 channels) rarely"
         " reach 30% of tensor-core peak, so read the float16 column as an optimistic bound and the float32"
-        " one as a pessimistic one."
+        " one as a pessimistic one; at 128 px the fixed costs of a step (kernel launches, the crops prepared"
+        " by NumPy on the host) will cap the rate well below the float16 column."
     )
     print(table + "\n" + note)
     write_results(args.name, {"args": vars(args), "machine": info, "rows": rows}, table, note)

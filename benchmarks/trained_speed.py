@@ -75,11 +75,49 @@ def frame_seconds(models: dict, content: np.ndarray, repeats: int) -> dict[str, 
     return times
 
 
+def report(args, info: dict, names: list[str], sizes_bytes: dict, results: dict) -> None:
+    """Write the table and the JSON of the sizes measured so far."""
+    info = {**info, "load_average_end": machine()["load_average"]}
+    header = ["model", "file KB"]
+    for size in results.values():
+        h, w = size["shape"]
+        header += [f"{w}x{h} fps", f"{w}x{h} vs {REFERENCE}"]
+    rows = []
+    for name in names:
+        row = [name, f"{sizes_bytes[name] / 1024:.0f}" if name in sizes_bytes else "-"]
+        for size in results.values():
+            times = size["seconds"]
+            seconds = statistics.median(times[name])
+            # The ratio of each round, then the median: both timed under the same load.
+            ratio = statistics.median(r / t for r, t in zip(times[REFERENCE], times[name], strict=True))
+            row += [f"{1 / seconds:.2f}", f"{ratio:.2f}x"]
+        rows.append(row)
+    table = markdown_table(header, rows)
+    command = "nice -n 15 python -m benchmarks.trained_speed" + (
+        f" --widths {' '.join(f'{w:g}' for w in args.widths)} --sizes {' '.join(map(str, args.sizes))}"
+        f" --repeats {args.repeats} --large-repeats {args.large_repeats}"
+    )
+    parameters = ", ".join(f"{k} {v:,}" for k, v in sizes_bytes.items() if k.endswith("parameters"))
+    note = (
+        f"`{command}`: frames per second (median of {args.repeats} rounds after a warm-up frame,"
+        f" {args.large_repeats} above 512 px) of `images/tubingen.jpg` at each longest side; an untrained"
+        " network of each width, exported as `nst train` exports it and painted through"
+        " `TrainedStylizer.paint`; Magenta's Lite pair through `LiteStylizer.transfer` (384 px tiles, style"
+        f" vector computed once). The ratio is the median over rounds of {REFERENCE}'s seconds over the"
+        f" model's in the same round (above 1: faster). Parameters: {parameters}. Shared machine, niced;"
+        f" {machine_note(info)}"
+    )
+    print(table + "\n" + note, flush=True)
+    data = {"args": vars(args), "machine": info, "results": results, "bytes": sizes_bytes}
+    write_results(args.name, data, table, note)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--widths", type=float, nargs="+", default=[0.25, 0.5, 1.0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[256, 512, 1024])
-    parser.add_argument("--repeats", type=int, default=3, help="rounds per size (default 3)")
+    parser.add_argument("--repeats", type=int, default=3, help="rounds per size up to 512 px (default 3)")
+    parser.add_argument("--large-repeats", type=int, default=1, help="rounds per size above 512 px (default 1)")
     parser.add_argument("--name", default="trained_speed")
     args = parser.parse_args(argv)
     from nst_core.fast.network import build_style_network
@@ -103,43 +141,12 @@ def main(argv: list[str] | None = None) -> int:
         results: dict = {}
         for size in args.sizes:
             content = load_image(CONTENT, size)
-            times = frame_seconds(painters, content, args.repeats)
+            rounds = args.repeats if size <= 512 else args.large_repeats
+            times = frame_seconds(painters, content, rounds)
             results[str(size)] = {"shape": list(content.shape[:2]), "seconds": times}
             print(size, {k: round(statistics.median(v), 3) for k, v in times.items()}, flush=True)
-    info["load_average_end"] = machine()["load_average"]
-
-    header = ["model", "file KB"]
-    for size in args.sizes:
-        h, w = results[str(size)]["shape"]
-        header += [f"{w}x{h} fps", f"{w}x{h} vs {REFERENCE}"]
-    rows = []
-    for name in painters:
-        row = [name, f"{sizes_bytes[name] / 1024:.0f}" if name in sizes_bytes else "-"]
-        for size in args.sizes:
-            times = results[str(size)]["seconds"]
-            seconds = statistics.median(times[name])
-            # The ratio of each round, then the median: both timed under the same load.
-            ratio = statistics.median(r / t for r, t in zip(times[REFERENCE], times[name], strict=True))
-            row += [f"{1 / seconds:.2f}", f"{ratio:.2f}x"]
-        rows.append(row)
-    table = markdown_table(header, rows)
-    command = "nice -n 15 python -m benchmarks.trained_speed" + (
-        f" --widths {' '.join(f'{w:g}' for w in args.widths)} --sizes {' '.join(map(str, args.sizes))}"
-        f" --repeats {args.repeats}"
-    )
-    note = (
-        f"`{command}`: frames per second (median of {args.repeats} rounds after a warm-up frame) of"
-        " `images/tubingen.jpg` at each longest side; an untrained network of each width, exported as"
-        " `nst train` exports it and painted through `TrainedStylizer.paint`; Magenta's Lite pair through"
-        " `LiteStylizer.transfer` (384 px tiles, style vector computed once). The ratio is the median over"
-        f" rounds of {REFERENCE}'s seconds over the model's in the same round (above 1: faster)."
-        f" Parameters: {', '.join(f'{k} {v:,}' for k, v in sizes_bytes.items() if k.endswith('parameters'))}."
-        f" Shared machine, niced; {machine_note(info)}"
-    )
-    print(table + "\n" + note)
-    write_results(
-        args.name, {"args": vars(args), "machine": info, "results": results, "bytes": sizes_bytes}, table, note
-    )
+            # Written after every size, so a run stopped by its time bound keeps what it measured.
+            report(args, info, list(painters), sizes_bytes, results)
     return 0
 
 
