@@ -24,6 +24,7 @@ Magenta, nst.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -61,16 +62,17 @@ def nst_command(photo: Path, output: Path, size: int) -> list[str]:
 
 
 def run_nst(photos: dict[str, Path], work: Path, size: int) -> dict[str, float]:
-    """Run ``nst`` for each photo whose output is not in ``work`` yet; name -> seconds (0: reused)."""
-    seconds = {}
+    """Run ``nst`` for each photo whose output is not in ``work`` yet; name -> seconds (kept in ``work``)."""
+    record = work / f"nst_seconds_{size}.json"
+    seconds = json.loads(record.read_text()) if record.exists() else {}
     for name, photo in photos.items():
         output = work / f"nst_{name}_{size}.png"
-        if output.exists():
-            seconds[name] = 0.0
+        if output.exists() and name in seconds:
             continue
         start = time.perf_counter()
         subprocess.run(nst_command(photo, output, size), check=True, env=os.environ.copy())
         seconds[name] = time.perf_counter() - start
+        record.write_text(json.dumps(seconds))
         print(f"nst {name}: {seconds[name]:.0f} s", flush=True)
     return seconds
 
@@ -168,8 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         f" commands: trained `nst fast PHOTO --model {model_dir}/model_float16.tflite --size SIZE` (and"
         " `model_int8.tflite`); Magenta `nst fast PHOTO images/starry_night.jpg --size SIZE` (the Lite pair of"
         f" `$NST_MODELS_DIR`); nst `nst PHOTO images/starry_night.jpg --size {args.size}` (default settings,"
-        f" seconds per photo under load: {', '.join(f'{k} {v:.0f}' for k, v in nst_seconds.items())}; 0 ="
-        f" reused from an earlier run). Picture sheet: `docs/trained_sheet.jpg`. {machine_note(info)}"
+        f" seconds per photo, niced under load: {', '.join(f'{k} {v:.0f}' for k, v in nst_seconds.items())})."
+        f" Picture sheet: `docs/trained_sheet.jpg`. {machine_note(info)}"
     )
     print(table + "\n" + note)
     write_results(
