@@ -96,6 +96,7 @@ def report(args, info: dict, names: list[str], sizes_bytes: dict, results: dict)
     command = "nice -n 15 python -m benchmarks.trained_speed" + (
         f" --widths {' '.join(f'{w:g}' for w in args.widths)} --sizes {' '.join(map(str, args.sizes))}"
         f" --repeats {args.repeats} --large-repeats {args.large_repeats}"
+        + ("" if args.name == "trained_speed" else f" --name {args.name}")
     )
     parameters = ", ".join(f"{k} {v:,}" for k, v in sizes_bytes.items() if k.endswith("parameters"))
     note = (
