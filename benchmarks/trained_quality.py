@@ -1,0 +1,184 @@
+"""How good is a trained network? Against Magenta's network and the optimisation, on unseen photos.
+
+    python -m benchmarks.trained_quality --model-dir /tmp/trainbench/starry [--size 256] [--large 512]
+
+Test photos the network never saw (``benchmarks.trained_photos`` holds them out):
+``images/tubingen.jpg``, scikit-image's ``coffee`` and ``chelsea``, all at ``--size`` px
+on the longest side, and Tübingen again at ``--large`` px for the two fast methods. Each
+is painted in The Starry Night by
+
+* the trained network, Lite float16 and int8 (``nst fast PHOTO --model DIR/model_float16.tflite``),
+* Magenta's network (``nst fast PHOTO images/starry_night.jpg``: its Lite pair in
+  ``$NST_MODELS_DIR``, float16 transfer network),
+* the optimisation with default settings (``nst PHOTO images/starry_night.jpg --size SIZE``),
+  run through the command line, its outputs kept in ``--work`` and reused by later runs
+  (``--nst-only`` makes just them, to start early),
+
+and scored by :func:`nst_core.metrics.quality`: style distance, content distance, the
+independent judge (Magenta's style-prediction network: it may favour Magenta's own
+transfer network, whose training used it) and the sliced Wasserstein distance.
+The picture sheet (``docs/trained_sheet.jpg``): a column per photo; rows photo, trained,
+Magenta, nst.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .common import CONTENT, ROOT, STYLE, machine, machine_note, markdown_table, write_results
+
+SHEET = ROOT / "docs" / "trained_sheet.jpg"
+#: Held-out photos of scikit-image (see benchmarks.trained_photos.HELD_OUT).
+SKIMAGE_TEST = ("coffee", "chelsea")
+ROWS = ("photo", "trained (Lite float16)", "Magenta (Lite)", "nst (optimisation)")
+
+
+def test_photos(work: Path) -> dict[str, Path]:
+    """The test photos as files (scikit-image's written to ``work``): name -> path."""
+    from nst_core.image.io import save_image
+
+    from .trained_photos import photo
+
+    paths = {"tubingen": CONTENT}
+    for name in SKIMAGE_TEST:
+        path = work / f"{name}.png"
+        if not path.exists():
+            save_image(photo(name).astype(np.float32) / 255, path)
+        paths[name] = path
+    return paths
+
+
+def nst_command(photo: Path, output: Path, size: int) -> list[str]:
+    """The optimisation's command line (default settings at ``size`` px)."""
+    return [sys.executable, "-m", "nst_core.cli", str(photo), str(STYLE), "-o", str(output), "--size", str(size)]
+
+
+def run_nst(photos: dict[str, Path], work: Path, size: int) -> dict[str, float]:
+    """Run ``nst`` for each photo whose output is not in ``work`` yet; name -> seconds (kept in ``work``)."""
+    record = work / f"nst_seconds_{size}.json"
+    seconds = json.loads(record.read_text()) if record.exists() else {}
+    for name, photo in photos.items():
+        output = work / f"nst_{name}_{size}.png"
+        if output.exists() and name in seconds:
+            continue
+        start = time.perf_counter()
+        subprocess.run(nst_command(photo, output, size), check=True, env=os.environ.copy())
+        seconds[name] = time.perf_counter() - start
+        record.write_text(json.dumps(seconds))
+        print(f"nst {name}: {seconds[name]:.0f} s", flush=True)
+    return seconds
+
+
+def sheet(columns: list[list[np.ndarray]], names: list[str], path: Path, cell: int = 256) -> Path:
+    """The picture sheet: one column per photo, one row per method, labelled; a JPEG under 200 KB."""
+    from PIL import Image, ImageDraw
+
+    from nst_core.image.io import resize, to_uint8
+
+    label_width, header = 150, 18
+    rows = len(columns[0])
+    heights = [max(round(col[r].shape[0] * cell / col[r].shape[1]) for col in columns) for r in range(rows)]
+    canvas = Image.new("RGB", (label_width + cell * len(columns), header + sum(heights)), "white")
+    draw = ImageDraw.Draw(canvas)
+    for c, name in enumerate(names):
+        draw.text((label_width + c * cell + 4, 3), name, fill="black")
+    top = header
+    for r in range(rows):
+        draw.text((4, top + heights[r] // 2 - 6), ROWS[r], fill="black")
+        for c, col in enumerate(columns):
+            image = col[r]
+            h = round(image.shape[0] * cell / image.shape[1])
+            canvas.paste(Image.fromarray(to_uint8(resize(image, (h, cell)))), (label_width + c * cell, top))
+        top += heights[r]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for quality in (85, 75, 65, 55):
+        canvas.save(path, quality=quality, optimize=True)
+        if path.stat().st_size < 200_000:
+            break
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model-dir", type=Path, default=Path("/tmp/trainbench/starry"))
+    parser.add_argument("--size", type=int, default=256)
+    parser.add_argument("--large", type=int, default=512, help="Tübingen again at this size, fast methods only")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/trainbench/quality"))
+    parser.add_argument("--nst-only", action="store_true", help="only make the optimisation's outputs")
+    parser.add_argument("--name", default="trained_quality")
+    args = parser.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    info = machine()
+    photos = test_photos(args.work)
+    nst_seconds = run_nst(photos, args.work, args.size)
+    if args.nst_only:
+        return 0
+
+    from nst_core.fast import fast_stylize, load_fast_model
+    from nst_core.image.io import load_image, save_image
+    from nst_core.metrics import quality
+
+    magenta = load_fast_model()
+    trained = {kind: load_fast_model(args.model_dir / f"model_{kind}.tflite") for kind in ("float16", "int8")}
+    rows, data, columns = [], [], []
+    cases = [(name, path, args.size) for name, path in photos.items()] + [("tubingen", CONTENT, args.large)]
+    for name, path, size in cases:
+        content = load_image(path, size)
+        outputs = {f"trained {kind}": fast_stylize(content, model=model) for kind, model in trained.items()}
+        outputs["Magenta"] = fast_stylize(content, str(STYLE), model=magenta)
+        nst_file = args.work / f"nst_{name}_{size}.png"
+        if nst_file.exists():
+            outputs["nst"] = load_image(nst_file)
+        for method, image in outputs.items():
+            save_image(image, args.work / f"{method.replace(' ', '_')}_{name}_{size}.png")
+            report = quality(image, content, str(STYLE), judge_model=magenta)
+            shape = f"{image.shape[1]}x{image.shape[0]}"
+            data.append({"photo": name, "size": shape, "method": method, **report.as_dict()})
+            rows.append(
+                [
+                    name,
+                    shape,
+                    method,
+                    f"{report.style_distance:.3f}",
+                    f"{report.content_distance:.3f}",
+                    f"{report.style_judge:.3f}" if report.style_judge is not None else "-",
+                    f"{report.sliced_wasserstein:.3f}",
+                ]
+            )
+            print(rows[-1], flush=True)
+        if size == args.size:
+            columns.append([content, outputs["trained float16"], outputs["Magenta"], outputs.get("nst", content * 0)])
+    sheet(columns, [f"{n} ({args.size} px)" for n in photos], SHEET)
+    info["load_average_end"] = machine()["load_average"]
+
+    header = ["photo", "size", "method", "style distance", "content distance", "judge", "sliced W"]
+    table = markdown_table(header, rows)
+    model_dir = args.model_dir
+    note = (
+        f"`nice -n 15 python -m benchmarks.trained_quality --model-dir {model_dir} --size {args.size}"
+        f" --large {args.large}`. Lower is better on every column; the judge is 1 for no style"
+        " transferred and 0 for the style's own look (Magenta's style-prediction network, which Magenta's"
+        " transfer network was trained with: it may favour it). Style: `images/starry_night.jpg`. Equivalent"
+        f" commands: trained `nst fast PHOTO --model {model_dir}/model_float16.tflite --size SIZE` (and"
+        " `model_int8.tflite`); Magenta `nst fast PHOTO images/starry_night.jpg --size SIZE` (the Lite pair of"
+        f" `$NST_MODELS_DIR`); nst `nst PHOTO images/starry_night.jpg --size {args.size}` (default settings,"
+        f" seconds per photo, niced under load: {', '.join(f'{k} {v:.0f}' for k, v in nst_seconds.items())})."
+        f" Picture sheet: `docs/trained_sheet.jpg`. {machine_note(info)}"
+    )
+    print(table + "\n" + note)
+    write_results(
+        args.name, {"args": {k: str(v) for k, v in vars(args).items()}, "machine": info, "rows": data}, table, note
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
