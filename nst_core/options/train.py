@@ -34,7 +34,9 @@ class TrainOptions:
         content_weight, style_weight, tv_weight: weights of the loss terms, as in ``nst``.
         style_loss: ``"gram"`` (Gatys et al. 2016) or ``"sliced"`` (Heitz et al. 2021).
         content_layers, style_layers: VGG19 layers the losses read.
-        width: channel multiplier of the network (0.5: a quarter of the arithmetic).
+        width: channel multiplier of the network (0.5: a quarter of the arithmetic of 1). The
+            default 0.25 is the one width that paints 512 px at least twice as fast as Magenta's
+            Lite network here (``benchmarks/results/trained_speed_256_512.md``).
         learning_rate: Adam's step size.
         checkpoint_every: steps between checkpoints (a stop loses at most this many).
         preview_every: steps between preview images (0: none).
@@ -87,8 +89,8 @@ class TrainOptions:
         DEFAULT_STYLE_LAYERS, "VGG19 layers of the style loss", "weights", metavar="L1,L2"
     )
     width: float = option(
-        1.0,
-        "network width: 0.5 has a quarter of the arithmetic, 1 is Johnson et al.'s",
+        0.25,
+        "network width: 0.25 has the channels of Magenta's Lite network and paints fastest; 1 is Johnson et al.'s",
         "network",
         control=Control("width", 0.25, 2.0, 0.25),
     )
