@@ -9,7 +9,7 @@ same options: once as one ``nst batch`` command, once as a shell loop of one ``n
 per photo (each call starts Python, imports TensorFlow, loads VGG19 and traces its step;
 ``nst batch`` does that once, and reuses the traced step for photos of the same shape). Both
 run as shell commands, one after the other, timed from outside. ``nst batch`` also measures
-two quality numbers into each record (its default); the loop does not.
+two quality numbers into each record by default; here ``--no-quality``, as the loop does not.
 
 Then the per-picture rate of one worker at ``--rate-size`` px, from an ``nst batch`` of
 ``--rate-photos`` photos: the number the throughput model of ``docs/guides/ray.md``
@@ -163,7 +163,7 @@ def main() -> None:
             f" painting (starry_night), `-s {args.size} -n {args.steps} --seed 0`, other options default (L-BFGS,"
             f" mixed precision, 2-level pyramid at 256 px and 512 px). {args.steps} steps keep the measurement"
             f" short; a default run has 300, which shrinks the share of start-up and so the gain of `nst batch`."
-            f" Wall times include `nst batch`'s two quality numbers per picture, which the loop does not compute."
+            f" `nst batch` runs with `--no-quality`, so both arms do the same work."
             f" Niced (15), on a machine shared with other jobs: {machine_note(info)}\n\n"
             f"GPU estimate, not measured (no GPU here), for a default run of {DEFAULT_STEPS} steps and for"
             f" {args.steps}: steps x VGG19 forward to block5_conv1 and"
@@ -178,7 +178,7 @@ def main() -> None:
         folder = Path(temporary)
         (folder / "photos").mkdir()
         photos = make_photos(folder / "photos", n)
-        batch = f"{nst} batch {folder / 'photos'} --styles {STYLE} -o {folder / 'batch'} {flags} -q"
+        batch = f"{nst} batch {folder / 'photos'} --styles {STYLE} -o {folder / 'batch'} {flags} -q --no-quality"
         record("batch", f"`nst batch` ({n} photos, one command)", timed(batch), n, folder / "batch")
         loop = (
             f"mkdir -p {folder / 'loop'}; for f in {folder / 'photos'}/*.jpg; do"
@@ -192,7 +192,7 @@ def main() -> None:
             (rate_folder / path.name).symlink_to(path)
         rate = (
             f"{nst} batch {rate_folder} --styles {STYLE} -o {folder / 'rate_out'} -s {args.rate_size}"
-            f" -n {args.steps} --seed 0 -q"
+            f" -n {args.steps} --seed 0 -q --no-quality"
         )
         label = f"`nst batch` at {args.rate_size} px ({args.rate_photos} photos)"
         record("rate", label, timed(rate), args.rate_photos, folder / "rate_out")

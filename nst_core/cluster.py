@@ -7,6 +7,8 @@ dependency: every other part of nst_core works without it.
 
 from __future__ import annotations
 
+import signal
+import threading
 from typing import Any
 
 from .errors import NSTError, one_line
@@ -40,9 +42,23 @@ def connect(address: str | None = None, **init_options: Any) -> Any:
         return ray
     init_options.setdefault("include_dashboard", False)
     init_options.setdefault("log_to_driver", False)
+    kept = _signal_handlers()
     try:
         ray.init(address=address, **init_options)
-    except (ConnectionError, RuntimeError, ValueError) as err:  # Ray's errors for a bad address
+    except Exception as err:  # noqa: BLE001 - Ray raises bare Exceptions too (a node that did not start in time)
         where = f"the Ray cluster at {address}" if address else "a local Ray cluster"
         raise NSTError(f"could not connect to {where}: {one_line(err)}") from None
+    finally:
+        # ray.init replaces the driver's SIGTERM handler with one that exits at once; the
+        # commands' own handling (stop after the current job, keep what is finished) stays.
+        for number, handler in kept.items():
+            signal.signal(number, handler)
     return ray
+
+
+def _signal_handlers() -> dict[int, Any]:
+    """The handlers of the stop signals (Ctrl-C, SIGTERM, SIGHUP), where this thread may set them."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    names = ("SIGINT", "SIGTERM", "SIGHUP")
+    return {number: signal.getsignal(number) for number in (getattr(signal, n) for n in names if hasattr(signal, n))}

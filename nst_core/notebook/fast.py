@@ -50,7 +50,7 @@ class StrengthSlider:
         self.model = model or load_fast_model()
         self.content = load_image(content, size)
         self._style_vector = self._content_vector = None
-        if self.model.style_built_in:
+        if getattr(self.model, "style_built_in", False):
             if style is not None and image_list(style):
                 raise OptionError(f"{self.model.location}: a trained network paints its own style; give no style")
         else:
@@ -73,7 +73,7 @@ class StrengthSlider:
 
     def render(self, strength: float) -> np.ndarray:
         """Stylise at ``strength`` (0 content, 1 full style), show it and return it."""
-        if self.model.style_built_in:
+        if getattr(self.model, "style_built_in", False):
             self.result = self.model.paint(self.content, strength)  # type: ignore[attr-defined]
         else:
             vector = with_strength(self._style_vector, self._content_vector, strength)  # type: ignore[arg-type]

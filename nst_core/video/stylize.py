@@ -452,7 +452,7 @@ def _fast_stylist(
 
     model = load_fast_model(location)
     # A trained network's style is built in: no vector (its transfer ignores one).
-    vector = None if model.style_built_in else blend_style_vectors(model, styles, blend_weights)
+    vector = None if getattr(model, "style_built_in", False) else blend_style_vectors(model, styles, blend_weights)
 
     def stylise(index: int, frame: np.ndarray, previous: tuple[np.ndarray, np.ndarray] | None) -> tuple:
         image = np.clip(np.asarray(model.transfer(frame, vector), np.float32), 0.0, 1.0)  # type: ignore[arg-type]

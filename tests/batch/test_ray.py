@@ -33,14 +33,20 @@ def cluster():
     from nst_core.cluster import connect
 
     started = not ray.is_initialized()
+    before = signal.getsignal(signal.SIGTERM)
     try:
         connect(num_cpus=2)
     except Exception:  # noqa: BLE001 - Ray's raylet start-up wait is a fixed 30 s; a loaded machine can miss it once
         ray.shutdown()
         connect(num_cpus=2)
-    yield
+    yield before
     if started:
         ray.shutdown()
+
+
+def test_connecting_keeps_the_commands_handling_of_a_kill(cluster):
+    # ray.init installs a SIGTERM handler that exits at once; nst batch stops after the current job.
+    assert signal.getsignal(signal.SIGTERM) is cluster
 
 
 class KillOnce:

@@ -73,9 +73,11 @@ def test_bad_values_are_one_line_and_exit_2(clip, tmp_path, capsys, monkeypatch,
 @pytest.fixture(scope="module")
 def ray_cluster():
     ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'nst-core[ray]')")
+    from nst_core.cluster import connect
+
     for attempt in range(2):  # Ray gives its node 30 s to start, which a loaded machine can miss once
         try:
-            ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+            connect(num_cpus=2)  # as the commands connect: the stop-signal handlers are kept
             break
         except Exception:
             ray.shutdown()

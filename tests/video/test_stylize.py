@@ -306,6 +306,8 @@ def test_fast_mode_temporal_terms_with_a_stand_in_network(scene, monkeypatch):
     fake = types.ModuleType("nst_core.fast")
     fake.load_fast_model = lambda location=None, backend="auto": _FlickeringStylizer()
     fake.blend_style_vectors = lambda model, styles, weights=None: model.style_vector(styles[0])
+    fake.ENV_MODEL = "NST_FAST_MODEL"
+    fake.is_trained_network = lambda location: False  # a stand-in for Magenta's kind
     monkeypatch.setitem(sys.modules, "nst_core.fast", fake)
     frames, flows = scene
     plain = video.stylize_video(frames, STYLE, TINY, mode="fast", fast_blend=0.0)
