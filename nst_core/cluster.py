@@ -7,6 +7,7 @@ dependency: every other part of nst_core works without it.
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from typing import Any
@@ -42,6 +43,7 @@ def connect(address: str | None = None, **init_options: Any) -> Any:
         return ray
     init_options.setdefault("include_dashboard", False)
     init_options.setdefault("log_to_driver", False)
+    init_options.setdefault("logging_level", logging.WARNING)  # not "Started a local Ray instance" on every run
     kept = _signal_handlers()
     try:
         ray.init(address=address, **init_options)
