@@ -200,18 +200,24 @@ def test_the_sliced_loss_repeats_with_a_seed_also_in_a_kept_step():
     _same_run(stylizer(CONTENT, STYLE, **sliced), fresh)
 
 
-def test_a_stylizer_reuses_its_step_and_matches_fresh_runs(monkeypatch):
-    """The notebook's Run button: new weights, styles, content and start, one traced step."""
+@pytest.fixture
+def built(monkeypatch):
+    """The PixelOptimizers the api builds in a test (each one a step that is traced)."""
     from nst_core import api
 
-    built = []
+    optimizers = []
 
     class Recorded(api.PixelOptimizer):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            built.append(self)
+            optimizers.append(self)
 
     monkeypatch.setattr(api, "PixelOptimizer", Recorded)
+    return optimizers
+
+
+def test_a_stylizer_reuses_its_step_and_matches_fresh_runs(built):
+    """The notebook's Run button: new weights, styles, content and start, one traced step."""
     stylizer = nst_core.Stylizer()
     first = stylizer(CONTENT, STYLE, **SMALL)
     _same_run(first, nst_core.stylize(CONTENT, STYLE, **SMALL))
@@ -238,18 +244,8 @@ def test_a_stylizer_reuses_its_step_and_matches_fresh_runs(monkeypatch):
     assert stylizer.traces == 1 and len(built) == 1 + 3  # one step for the stylizer's four runs, one per fresh run
 
 
-def test_a_stylizer_reuses_the_steps_of_every_pyramid_scale(monkeypatch):
+def test_a_stylizer_reuses_the_steps_of_every_pyramid_scale(built):
     # nst batch paints one photo after another at the default two scales: no retrace per photo.
-    from nst_core import api
-
-    built = []
-
-    class Recorded(api.PixelOptimizer):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            built.append(self)
-
-    monkeypatch.setattr(api, "PixelOptimizer", Recorded)
     pyramid = {"size": 128, "steps": 4, "pyramid_levels": 2}
     stylizer = nst_core.Stylizer()
     stylizer(CONTENT, STYLE, **pyramid)
