@@ -223,7 +223,8 @@ class Stylizer:
         init = pipeline.initial_image(options, content_image, style_images)
         target_content, style_images, init = pipeline.color_targets(options, content_image, style_images, init)
         finish = _then(
-            pipeline.color_finish(options, content_image), pipeline.keep_photo(options, content_image, region_masks[0])
+            pipeline.color_finish(options, content_image),
+            pipeline.keep_photo(options, content_image, region_masks[0], len(style_images)),
         )
         if finish is not None and callback is not None:
             user_callback = callback

@@ -87,13 +87,14 @@ def prepare_masks(
     return content_masks, image_masks
 
 
-def keep_photo(options: StyleOptions, content: np.ndarray, content_masks: list[np.ndarray] | None):
+def keep_photo(options: StyleOptions, content: np.ndarray, content_masks: list[np.ndarray] | None, styles: int):
     """What puts the photo back where no style paints, or None when every part is painted.
 
     With ``options.unstyled`` ``"paste"`` (see :func:`~nst_core.engine.masks.keep_photo_outside`);
-    ``"content"`` leaves it to the content term.
+    ``"content"`` leaves it to the content term. A style after the last of the ``styles``
+    masks paints everywhere, so then no part is the photo's alone.
     """
-    if content_masks is None or options.unstyled != "paste":
+    if content_masks is None or options.unstyled != "paste" or len(content_masks) < styles:
         return None
     return functools.partial(masks.keep_photo_outside, photo=content, masks=content_masks)
 

@@ -71,3 +71,11 @@ def test_a_soft_mask_leaves_no_seam_where_the_photo_is_pasted_back(photo):
     inside = steps[: middle - 10].max()  # column to column changes within the painted half
     assert at_edge <= inside
     assert profile[middle + 10 :].max() < 0.02  # the right half is the photo (pasted back)
+
+
+def test_a_style_without_a_mask_paints_everywhere_also_where_the_photo_would_be_pasted(photo):
+    # nst PHOTO S1 S2 --style-masks left.png: style 2 has no mask, so it paints the right half too.
+    result = stylize(CONTENT, [STYLE, STYLE_2], style_masks=[_left_mask(photo)], **QUICK)
+    _, right = _halves(result.image)
+    _, photo_right = _halves(photo)
+    assert np.abs(right - photo_right).mean() > 0.05
