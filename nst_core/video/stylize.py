@@ -197,9 +197,9 @@ def _finished_frames(work_dir: Path | None, count: int) -> list[np.ndarray]:
         recorded = {}
     for index in range(count):
         path = work_dir / FRAME_PATTERN.format(index)
-        if not path.exists():
-            break
-        if recorded.get(str(index)) != _file_digest(path):
+        if not path.exists() or str(index) not in recorded:
+            break  # not written, or written with the run stopped before its digest was noted: redo it
+        if recorded[str(index)] != _file_digest(path):
             raise OptionError(
                 f"{path}: changed since this run wrote it; delete it (and the frames after it) to redo it"
             )

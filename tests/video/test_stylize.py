@@ -1,5 +1,6 @@
 """Video stylisation at 64 px with the real VGG19 weights: temporal loss, consistency, files, resume, errors."""
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -91,6 +92,11 @@ def test_interrupted_run_resumes_at_the_next_unfinished_frame(scene, tmp_path):
     assert len(list(work.glob("frame_*.png"))) == 4
     with pytest.raises(OptionError, match="different"):
         video.stylize_video(frames, STYLE, TINY.replace(steps=4), first_steps=3, work_dir=work)
+    # A kill between writing the last frame and noting its digest: that frame is redone, not refused.
+    settings = json.loads((work / "settings.json").read_text())
+    del settings["frames"]["3"]
+    (work / "settings.json").write_text(json.dumps(settings))
+    assert video.stylize_video(frames, STYLE, TINY, first_steps=3, work_dir=work).resumed == 3
     # A finished frame replaced behind the run's back is refused, whatever its size.
     for foreign in (np.zeros((8, 8, 3)), np.zeros_like(result.frames[1])):
         save_image(foreign, work / "frame_00001.png")
