@@ -280,6 +280,7 @@ class Stylizer:
                 )
                 if new_styles or new_content:
                     scaled_content, scaled_styles = pipeline.images_at_scale(options, content, styles, size)
+                    pipeline.check_fits(objective.extractor, scaled_content, scaled_styles)  # as a new step would
                     if new_styles:
                         objective.set_styles(scaled_styles, options.style_blend_weights)
                     if new_content:

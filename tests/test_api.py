@@ -255,6 +255,17 @@ def test_a_stylizer_reuses_the_steps_of_every_pyramid_scale(built):
     _same_run(kept, nst_core.stylize(mirrored, STYLE_2, style_weight=3.0, **pyramid))
 
 
+def test_a_kept_pyramid_refuses_a_style_too_small_for_its_coarse_scale():
+    pyramid = {"size": 128, "steps": 2, "pyramid_levels": 2}
+    thin = np.random.default_rng(0).random((24, 128, 3))  # fits at 128 px, not at the 64 px scale
+    with pytest.raises(OptionError, match="style image is"):
+        nst_core.stylize(CONTENT, thin, **pyramid)
+    stylizer = nst_core.Stylizer()
+    stylizer(CONTENT, STYLE, **pyramid)
+    with pytest.raises(OptionError, match="style image is"):
+        stylizer(CONTENT, thin, **pyramid)
+
+
 @pytest.mark.parametrize(
     "change",
     [
