@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..batch.jobs import Job
-from ..errors import NSTError, OptionError, one_line
+from ..errors import NSTError, OptionError
 from ..options import StyleOptions, option_fields
 from .command import EXIT_INTERRUPTED, LazyProgressBar, Parser, interrupts_held, load_tensorflow, run_command
 from .flags import add_option_flags
@@ -201,14 +201,8 @@ def _engine(args: argparse.Namespace):
     if args.engine == "ray":
         from ..batch.ray_engine import RayEngine
 
-        try:
-            ray_engine = RayEngine(args.address, workers=args.workers, worker_cpus=args.worker_cpus, quality=quality)
-        except NSTError:
-            raise
-        except Exception as err:  # noqa: BLE001 - Ray raises a bare Exception when its node times out starting
-            where = f"the Ray cluster at {args.address}" if args.address else "a local Ray cluster"
-            raise NSTError(f"could not start or connect to {where}: {one_line(err)}") from None
-        return ray_engine.run
+        # a cluster that cannot be started or reached is one NSTError line (nst_core.cluster.connect)
+        return RayEngine(args.address, workers=args.workers, worker_cpus=args.worker_cpus, quality=quality).run
     load_tensorflow()
     from ..batch.local import run_local
 
