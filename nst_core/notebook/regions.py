@@ -10,11 +10,11 @@ and 2, style 2 region 3). Nothing here paints: the engine does, through the opti
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
-import numpy as np
 
 from ..errors import NSTError
 from ..image.encode import png_bytes
@@ -45,7 +45,7 @@ class RegionsPanel:
         self.menus: list[widgets.Dropdown] = []
         self.menu_box = widgets.VBox([])
         self.message = widgets.HTML("")
-        self.labels: np.ndarray | None = None
+        self._shown: tuple[int, ImageSource] | None = None  # the count and photo the menus describe
         self.show_button.on_click(lambda _button: self.show())
         self.widget = widgets.VBox(
             [widgets.HBox([self.enabled, self.count, self.show_button]), self.message, self.picture, self.menu_box]
@@ -63,7 +63,7 @@ class RegionsPanel:
             self.message.value = str(err)
             return
         labels = photo_regions(source, int(self.count.value), photo.shape[:2])
-        self.labels = labels
+        self._shown = (int(self.count.value), source)
         self.picture.value = png_bytes(region_overlay(photo, labels))
         found = int(labels.max())
         old = [menu.value for menu in self.menus]
@@ -92,8 +92,12 @@ class RegionsPanel:
         """
         if not self.enabled.value:
             return options.replace(regions=None, style_masks=None)
-        if not self.menus:
+        if not self.menus or self._shown is None:
             raise NSTError("press 'Show regions' first, or untick 'paint by region'")
+        count, source = self._shown
+        if count != self.count.value or not _same_source(source, self._content()):
+            # the run would split the photo otherwise than the menus show
+            raise NSTError("the regions or the photo changed since they were shown: press 'Show regions' again")
         chosen: dict[str, list[str]] = {name: [] for name in STYLE_CHOICES[:styles]}
         for number, menu in enumerate(self.menus, start=1):
             if menu.value in chosen:
@@ -104,4 +108,12 @@ class RegionsPanel:
         if empty:
             raise NSTError(f"{empty[0]} paints no region: give it one, or remove that style")
         masks: Any = tuple("+".join(numbers) for numbers in chosen.values())
-        return options.replace(regions=int(self.count.value), style_masks=masks)
+        return options.replace(regions=count, style_masks=masks)
+
+
+def _same_source(shown: ImageSource, now: ImageSource | None) -> bool:
+    """Whether the photo now chosen is the one the regions were shown for (the same path, or object)."""
+    if shown is now:
+        return True
+    paths = (str, os.PathLike)
+    return isinstance(shown, paths) and isinstance(now, paths) and os.fspath(shown) == os.fspath(now)

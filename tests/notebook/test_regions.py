@@ -50,3 +50,18 @@ def test_one_menu_per_region(count):
     app.regions.count.value = count
     app.regions.show()
     assert [m.description for m in app.regions.menus] == [f"region {k}" for k in range(1, count + 1)]
+
+
+def test_regions_changed_after_they_were_shown_are_a_message_not_a_run():
+    fake = FakeStylize()
+    app = make_app(fake)
+    app.set_options(size=96, steps=2)
+    app.regions.count.value = 3
+    app.regions.show()
+    app.regions.assign(r1="style 1", r2="photo", r3="photo")
+    app.regions.count.value = 4  # the menus still describe three regions
+    assert app.run(wait=True) is None and not fake.calls
+    assert "changed since they were shown" in app.status.value
+    app.regions.show()
+    app.regions.assign(r1="style 1")
+    assert app.run(wait=True) is not None and fake.calls[-1]["options"].regions == 4
