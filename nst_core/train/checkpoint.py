@@ -91,11 +91,11 @@ class TrainingCheckpoint:
     def save(self, step: int) -> Path:
         """Save the state after ``step`` steps; returns the checkpoint's path prefix."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        settings_path = self.folder / SETTINGS_FILE
-        if not settings_path.exists():
-            with atomic_output(settings_path) as temporary:
-                Path(temporary).write_text(json.dumps(_settings(self.options)))
         if self._manager is None:
+            # This run's settings, at its first save: a folder left with only an older run's
+            # settings file (its checkpoints deleted) must not refuse this run's resume.
+            with atomic_output(self.folder / SETTINGS_FILE) as temporary:
+                Path(temporary).write_text(json.dumps(_settings(self.options)))
             self._manager = tf.train.CheckpointManager(self._checkpoint, str(self.directory), max_to_keep=KEEP)
         self.step.assign(step)
         return Path(self._manager.save(checkpoint_number=step))
