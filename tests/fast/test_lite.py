@@ -52,3 +52,18 @@ def test_lite_paints_no_band_along_the_edges(lite_model, size):
         # two 0.17 brighter (0.68 against 0.51) when the picture's edge was a tile's edge;
         # the photo's own rows differ by up to 0.04 there, the painting's now by up to 0.03.
         assert abs(rows[:2].mean() - rows[2:7].mean()) < 0.05, (side, rows[:2].mean(), rows[2:7].mean())
+
+
+@pytest.mark.fast_models
+def test_the_edge_margin_costs_no_tile_where_the_picture_fits_in_one_row(lite_model, monkeypatch):
+    painted = []
+    paint_tile = lite_model._paint_tile
+    monkeypatch.setattr(
+        lite_model, "_paint_tile", lambda tile, vector: painted.append(tile.shape) or paint_tile(tile, vector)
+    )
+    content = np.random.default_rng(0).random((341, 512, 3), dtype=np.float32)  # a 3:2 photo at 512 px
+    image = lite_model.transfer(content, lite_model.style_vector(load_image(STYLE, 200)))
+    assert image.shape == content.shape
+    # One row of two 384 px tiles, as without a margin: a wide margin pushes the 341 px
+    # side over one tile and doubles the time.
+    assert len(painted) == 2, painted
