@@ -1,0 +1,22 @@
+"""The style network's own layers, on small hand-made inputs."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nst_core.fast.network import InstanceNormalization
+
+
+def test_instance_normalisation_gives_each_channel_of_each_image_its_learnt_mean_and_spread():
+    rng = np.random.default_rng(0)
+    # Two images, three channels, each with its own offset and spread.
+    x = rng.normal(size=(2, 9, 7, 3)) * np.array([1.0, 5.0, 0.1]) + np.array(
+        [[[[3.0, -2.0, 40.0]]], [[[0.0, 7.0, -1.0]]]]
+    )
+    layer = InstanceNormalization()
+    layer.build(x.shape)
+    layer.scale.assign([2.0, 0.5, 1.0])
+    layer.offset.assign([1.0, -3.0, 0.0])
+    out = np.asarray(layer(x.astype(np.float32)))
+    np.testing.assert_allclose(out.mean(axis=(1, 2)), [[1.0, -3.0, 0.0]] * 2, atol=1e-4)
+    np.testing.assert_allclose(out.std(axis=(1, 2)), [[2.0, 0.5, 1.0]] * 2, rtol=1e-3)
