@@ -32,7 +32,7 @@ from ..image.io import ImageSource, image_list, load_image
 from ..options import StyleOptions
 from ..options.video import DEFAULT_CUT_THRESHOLD, DEFAULT_OVERLAP, ENGINES
 from .chunks import Chunk, join_chunks, plan_chunks, scene_cuts
-from .stylize import VideoResult, _fingerprint, _open_work_dir, remove_work_dir, stylize_video
+from .stylize import VideoResult, _clip_palette, _fingerprint, _open_work_dir, remove_work_dir, stylize_video
 
 #: Times Ray runs a chunk again after the worker running it died (a task's own error is not retried).
 MAX_RETRIES = 3
@@ -128,6 +128,12 @@ def stylize_chunked(
         raise OptionError("the clip has no frames")
     chunks = plan_chunks(len(frames), chunk_frames, overlap, scene_cuts(frames, cut_threshold))
     styles = [] if style is None else [load_image(s) for s in image_list(style)]
+    chunk_options = options
+    if options.preserve_colors == "histogram":
+        # One palette for the whole clip, its first frame's, as an unchunked run has: each
+        # chunk would otherwise recolour the styles to its own first frame (a jump at a join).
+        styles = _clip_palette(styles, options, frames[0])
+        chunk_options = options.replace(preserve_colors="none")
     folders: list[str | None] = [None] * len(chunks)
     work = Path(work_dir).expanduser() if work_dir is not None else None
     created = False
@@ -140,11 +146,11 @@ def stylize_chunked(
     jobs = [(frames[c.start : c.end], folder) for c, folder in zip(chunks, folders, strict=True)]
     try:
         if engine == "ray":
-            outcomes = _run_on_ray(jobs, styles, options, settings, address, chunks, on_chunk)
+            outcomes = _run_on_ray(jobs, styles, chunk_options, settings, address, chunks, on_chunk)
         else:
             outcomes = []
             for index, (part, folder) in enumerate(jobs):
-                outcomes.append(_run_chunk(part, styles, options, folder, settings))
+                outcomes.append(_run_chunk(part, styles, chunk_options, folder, settings))
                 if on_chunk is not None:
                     on_chunk(index, chunks[index])
     except BaseException:

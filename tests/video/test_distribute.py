@@ -11,6 +11,7 @@ from nst_core.image.io import save_image
 from nst_core.options import StyleOptions
 from nst_core.video import io as video_io
 from nst_core.video.distribute import remove_chunks_work_dir, stylize_chunked
+from nst_core.video.stylize import stylize_video
 
 from .test_chunks import two_shots
 
@@ -100,3 +101,14 @@ def test_the_ray_engine_paints_what_the_local_engine_paints_and_its_chunks_resum
     assert resumed.resumed == 11
     for again, first in zip(resumed.frames, on_ray.frames, strict=True):
         np.testing.assert_allclose(again, first, atol=1 / 255 + 1e-6)
+
+
+@pytest.mark.fast_models
+def test_histogram_colours_give_a_chunked_clip_the_palette_of_its_first_frame_as_a_whole_run_does(clip):
+    # Two shots of different colours: each chunk's first frame has its own palette.
+    options = StyleOptions(size=64, preserve_colors="histogram")
+    settings = {"mode": "fast", "fast_blend": 0.0}  # every frame painted on its own
+    whole = stylize_video(clip, STYLE, options, **settings)
+    chunked = stylize_chunked(clip, STYLE, options, chunk_frames=3, overlap=0, **settings)
+    for index, (chunk_frame, whole_frame) in enumerate(zip(chunked.frames, whole.frames, strict=True)):
+        np.testing.assert_allclose(chunk_frame, whole_frame, atol=1e-5, err_msg=f"frame {index}")
