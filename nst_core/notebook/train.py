@@ -8,10 +8,9 @@ main thread with widget polling in Colab), and :class:`~nst_core.notebook.train_
 shows what the callback reports: the network's preview painting, the loss plot, the step,
 and the exported files.
 
-Stop ends the run after the step under way: ``train_network`` saves a checkpoint of the
-steps done when interrupted, and the app then exports the network of that checkpoint
-(``train_network(..., resume=True)`` at the step reached), so a stopped network can be
-tried, downloaded, or trained further with "continue the run" ticked.
+Stop ends the run after the step under way: the callback returns False, and
+``train_network`` saves a checkpoint of the steps done and exports that network, so a
+stopped network can be tried, downloaded, or trained further with "continue the run" ticked.
 """
 
 from __future__ import annotations
@@ -30,14 +29,6 @@ from .pickers import ImagePicker, sample_images
 from .train_view import TrainView
 
 Train = Callable[..., Any]
-
-
-class _Stopped(KeyboardInterrupt):
-    """Raised from the callback on Stop: ``train_network`` checkpoints on an interrupt, then lets it through."""
-
-    def __init__(self, step: int):
-        super().__init__(step)
-        self.step = step
 
 
 class TrainApp:
@@ -210,22 +201,18 @@ class TrainApp:
         # The controller's stylize(content, style, ...) call, made into train_network's.
         extra = {} if self.exports is None else {"exports": self.exports}
 
-        def listen(progress: Any) -> None:
-            if callback(progress) is False:
-                raise _Stopped(progress.step)
+        def listen(progress: Any) -> bool:
+            if callback(progress) is not False:
+                return True
+            self.view.say(f"stopped at step {progress.step}; exporting the network…")
+            return False  # train_network saves a checkpoint and exports
 
         self.stopped = False
-        try:
-            return self.train_function(
-                style, data, options, self._run_folder, callback=listen, resume=self._resume, **extra
-            )
-        except _Stopped as stop:
-            self.stopped = True
-            self.view.say(f"stopped at step {stop.step}; exporting the network…")
-            # The checkpoint of the steps done was saved; export it without training further.
-            return self.train_function(
-                style, data, options.replace(steps=stop.step), self._run_folder, resume=True, **extra
-            )
+        result = self.train_function(
+            style, data, options, self._run_folder, callback=listen, resume=self._resume, **extra
+        )
+        self.stopped = bool(getattr(result, "stopped", False))
+        return result
 
     def _finished(self, result: Any) -> None:
         self.result = result

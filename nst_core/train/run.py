@@ -67,6 +67,8 @@ class TrainingResult:
     files: dict[str, Path] = field(default_factory=dict)
     losses: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
+    #: True when the callback stopped the run before its last step.
+    stopped: bool = False
 
 
 def load_style(style: ImageSource, options: TrainOptions) -> np.ndarray:
@@ -104,8 +106,10 @@ def train_network(
         options: sizes, steps, weights, width... (:class:`~nst_core.options.TrainOptions`).
         output_dir: folder of checkpoints, previews and the exported models.
         callback: called after every step with a :class:`TrainingProgress` (a notebook's
-            live preview and loss plot); raising KeyboardInterrupt in it stops the run as
-            Ctrl-C does, with a checkpoint saved.
+            live preview and loss plot). Returning False stops the run there: a checkpoint
+            of the steps done is saved and the network exported, as at the last step (a
+            Stop button). Raising KeyboardInterrupt in it stops as Ctrl-C does: checkpoint,
+            no export.
         resume: continue the run in ``output_dir`` from its last checkpoint (the same
             optimiser state and step count); without it, a folder that holds a run is refused.
         exports: which files to write at the end, of ``"keras"``, ``"float16"``, ``"int8"``
@@ -141,7 +145,7 @@ def train_network(
     preview = data.preview_photo(photos, options.size)
     writer = tf.summary.create_file_writer(str(folder / LOG_FOLDER)) if options.tensorboard else None
     began = time.perf_counter()
-    step, losses = start, {}
+    step, losses, stopped = start, {}, False
     try:
         while step < options.steps:
             parts = step_function(next(batches))
@@ -159,11 +163,14 @@ def train_network(
                 with writer.as_default(step=step):
                     for name, value in losses.items():
                         tf.summary.scalar(f"loss/{name}", value)
-            if callback is not None:
-                callback(progress)
+            if callback is not None and callback(progress) is False:
+                if progress.checkpoint is None:
+                    checkpoint.save(step)
+                stopped = True
+                break
     except KeyboardInterrupt:
         if step > start:
             checkpoint.save(step)
         raise
     files = export_network(network, folder, data.representative_crops(photos, options.size), exports)
-    return TrainingResult(step, files, losses, time.perf_counter() - began)
+    return TrainingResult(step, files, losses, time.perf_counter() - began, stopped)

@@ -1,7 +1,8 @@
 """Training a style network as a user does: it learns, it stops and resumes, its exports paint.
 
 One tiny run (64 px, 3 photos, a few steps) is shared by the module: it is stopped by an
-interrupt after 2 steps (which saves a checkpoint) and resumed to step 3, which exports.
+interrupt after 2 steps (which saves a checkpoint), resumed, and stopped by its callback at
+step 3 (a notebook's Stop), which saves a checkpoint and exports.
 """
 
 from __future__ import annotations
@@ -66,7 +67,12 @@ def run(tmp_path_factory):
         with pytest.raises(KeyboardInterrupt):
             train_network(STYLE, photos, OPTIONS.replace(steps=10), out, callback=_interrupt_at(2, first))
     checkpoints_after_stop = sorted(p.name for p in (out / "checkpoints").glob("ckpt-*.index"))
-    result = train_network(STYLE, photos, OPTIONS.replace(steps=3), out, callback=second.append, resume=True)
+
+    def stop_at_3(progress):
+        second.append(progress)
+        return progress.step < 3
+
+    result = train_network(STYLE, photos, OPTIONS.replace(steps=10), out, callback=stop_at_3, resume=True)
     return {
         "root": root,
         "photos": photos,
@@ -92,7 +98,8 @@ def test_an_interrupt_saves_a_checkpoint_and_resume_continues_from_its_step(run)
     from nst_core.train.trainer import build_trainer
 
     assert run["checkpoints_after_stop"] == ["ckpt-2.index"]  # checkpoint_every=5: saved by the interrupt
-    assert [p.step for p in run["second"]] == [3]  # not from scratch
+    assert [p.step for p in run["second"]] == [3]  # not from scratch, and no step after the stop
+    assert run["result"].step == 3 and run["result"].stopped
     # The last checkpoint holds the step and the optimiser's own iteration count, both continued.
     trainer = build_trainer(load_style(STYLE, OPTIONS), OPTIONS)
     restored = TrainingCheckpoint(run["out"], trainer.network, trainer.optimizer, OPTIONS).restore()
