@@ -87,12 +87,15 @@ class OptionControls:
             Any option dataclass (``nst_core.options.TrainOptions`` too); the blend
             applies to those with ``style_blend_weights``.
         fields: the (field, spec) pairs to build from (default: :func:`~nst_core.options.option_fields`).
+        api: the function that takes every value, named in the errors for those the
+            controls cannot show.
 
     ``widgets`` maps each field name to its widget, in the panel's order.
     """
 
-    def __init__(self, options: Any, fields: Fields | None = None):
+    def __init__(self, options: Any, fields: Fields | None = None, api: str = "nst_core.stylize"):
         fields = option_fields() if fields is None else fields
+        self.api = api
         controlled = [(field, spec) for field, spec in fields if spec.control is not None]
         self.specs: dict[str, tuple[dataclasses.Field, OptionSpec]] = {
             field.name: (field, spec) for field, spec in sorted(controlled, key=_panel_position(controlled))
@@ -144,7 +147,8 @@ class OptionControls:
 
         A slider clamps a value outside its range, which would silently change the run
         (``tv_weight=0`` would become 0.001, ``size=2000`` 1024); the app has no control for an
-        image as ``init`` or for more than two styles. ``nst_core.stylize`` takes all of these.
+        image as ``init`` or for more than two styles. ``nst_core.stylize`` (:attr:`api`)
+        takes all of these.
         The log sliders show a value to the nearest tenth of a decade (0.3 reads 0.316);
         the run uses the value given. ``check_init=False`` passes any ``init`` (the current
         picture, when "continue from the current picture" is ticked).
@@ -156,9 +160,9 @@ class OptionControls:
                     continue
                 if not (isinstance(value, str | int | float) and value in spec.choices):
                     hint = (
-                        "an image start needs nst_core.stylize, or 'continue from the current picture'"
+                        f"an image start needs {self.api}, or 'continue from the current picture'"
                         if name == "init"
-                        else "use nst_core.stylize for other values"
+                        else f"use {self.api} for other values"
                     )
                     choices = ", ".join(str(choice) for choice in spec.choices)
                     raise OptionError(f"{name} must be one of {choices} in the notebook app ({hint})")
@@ -171,13 +175,13 @@ class OptionControls:
                 shown = f"{value:g}" if isinstance(value, float) else str(value)
                 raise OptionError(
                     f"{name}={shown} is outside the notebook's slider ({control.low:g} to {control.high:g});"
-                    " use nst_core.stylize for other values"
+                    f" use {self.api} for other values"
                 )
         blend = getattr(options, "style_blend_weights", None)
         if blend is not None and len(blend) != 2:
             raise OptionError(
                 f"style_blend_weights has {len(blend)} values; the notebook app blends two styles"
-                " (use nst_core.stylize for more)"
+                f" (use {self.api} for more)"
             )
 
     def show(self, options: Any, set_init: bool) -> None:

@@ -82,7 +82,7 @@ class TrainApp:
         self.resume = widgets.Checkbox(value=False, description="continue the run in the output folder", indent=False)
         # Another folder holds another run (or none): continuing is then chosen again, not carried over.
         self.output_dir.observe(lambda _change: setattr(self.resume, "value", False), names="value")
-        self.controls = OptionControls(self.base_options, option_fields(TrainOptions))
+        self.controls = OptionControls(self.base_options, option_fields(TrainOptions), "nst_core.train.train_network")
         self.controller = RunController(self._call, background, callback_every=1)
         self.train_button, self.stop_button = self.controller.run_button, self.controller.stop_button
         self.train_button.description = "Train"

@@ -161,6 +161,9 @@ def test_a_bad_photo_folder_is_one_line_in_the_status_and_the_app_stays_usable(t
 def test_options_the_controls_cannot_show_are_refused(tmp_path):
     with pytest.raises(OptionError, match="width"):
         make_app(tmp_path, FakeTrain()).set_options(width=0.1)
+    # The way out it names is training's own function, not the picture's.
+    with pytest.raises(OptionError, match=r"steps=50000 is outside .*; use nst_core\.train\.train_network "):
+        make_app(tmp_path, FakeTrain()).set_options(steps=50_000)
 
 
 def test_bundled_photos_are_a_training_set(tmp_path):
