@@ -171,13 +171,26 @@ def sliced_wasserstein_loss(
     if weights is not None:
         return _weighted_sliced_loss(features, style_features, style_weights, directions, weights)
     projected = sorted_projections(features, directions)
+    target, spread = sliced_target(style_features, style_weights, directions, tf.shape(projected)[1])
+    return tf.reduce_mean(tf.square(projected - target)) / spread
+
+
+def sliced_target(
+    style_features: tf.Tensor, style_weights: tf.Tensor, directions: tf.Tensor, count: tf.Tensor | int
+) -> tuple[tf.Tensor, tf.Tensor]:
+    """What :func:`sliced_wasserstein_loss` compares an image of ``count`` positions with.
+
+    Returns the style's projections on ``directions`` at ``count`` quantiles, (D, count),
+    and their spread (the variance along each direction, averaged), the loss's divisor. One
+    target serves every image of that many positions (a training batch).
+    """
     style_projected = tf.transpose(tf.cast(style_features, tf.float32) @ directions)
-    target = tf.stop_gradient(weighted_quantiles(style_projected, style_weights, tf.shape(projected)[1]))
+    target = tf.stop_gradient(weighted_quantiles(style_projected, style_weights, count))
     spread = tf.reduce_mean(tf.square(target - tf.reduce_mean(target, axis=-1, keepdims=True)))
     # A layer with one position (block5 of a tiny image) has no spread: fall back on a sliver of
     # the mean square, so the term stays finite (it gave 1e16 at 24 px).
     spread = tf.maximum(spread, 1e-3 * tf.reduce_mean(tf.square(target)) + 1e-12)
-    return tf.reduce_mean(tf.square(projected - target)) / spread
+    return target, spread
 
 
 def _weighted_sliced_loss(

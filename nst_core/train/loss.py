@@ -19,7 +19,8 @@ from ..engine.losses import (
     content_loss,
     gram_loss,
     random_directions,
-    sliced_wasserstein_loss,
+    sliced_target,
+    sorted_projections,
     total_variation_loss,
 )
 from ..engine.objective import LOSS_PARTS, blended_style_grams, style_feature_samples
@@ -89,9 +90,12 @@ class TrainingLoss:
             return gram_loss(features, self.targets[layer])  # Gram matrices of each image of the batch
         style_features, style_weights = self.targets[layer]
         directions = random_directions(self.generator, int(features.shape[-1]))
+        positions = tf.shape(features)[1] * tf.shape(features)[2]
+        # The style's sorted projections once for the batch (a sort of every style position).
+        target, spread = sliced_target(style_features, style_weights, directions, positions)
         # One distribution per painting: the batch is not pooled into one.
         terms = [
-            sliced_wasserstein_loss(features[i : i + 1], style_features, style_weights, directions)
+            tf.reduce_mean(tf.square(sorted_projections(features[i : i + 1], directions) - target))
             for i in range(int(features.shape[0]))
         ]
-        return tf.add_n(terms) / len(terms)
+        return tf.add_n(terms) / (len(terms) * spread)
