@@ -29,9 +29,23 @@ def layer_mask(mask: np.ndarray, height_width: tuple[int, int]) -> tf.Tensor:
     return tf.clip_by_value(resized[0, :, :, 0], 0.0, 1.0)
 
 
-def coverage(masks: Sequence[np.ndarray]) -> np.ndarray:
-    """Where some style paints: the masks' sum, capped at 1 (height, width)."""
-    return np.clip(np.sum([np.asarray(m, np.float32) for m in masks], axis=0), 0.0, 1.0)
+def masks_at(masks: Sequence[np.ndarray], height_width: tuple[int, int]) -> np.ndarray:
+    """The masks resized to an image's ``height_width``, stacked: float32 (count, height, width)."""
+    return np.stack([resize(np.asarray(m, np.float32)[:, :, None], height_width)[:, :, 0] for m in masks])
+
+
+def blend_by_masks(paintings: Sequence[np.ndarray], masks: Sequence[np.ndarray], photo: np.ndarray) -> np.ndarray:
+    """Each painting where its mask covers, the photo where none does (float RGB, the photo's size).
+
+    Where masks overlap, their paintings are averaged by the masks' values; so soft edges
+    between two styles cross-fade and soft edges at a region with no style fade into the
+    photo. Masks are resized to the photo's size; paintings must have it.
+    """
+    weights = masks_at(masks, photo.shape[:2])
+    total = weights.sum(axis=0)
+    cover = np.clip(total, 0.0, 1.0)[:, :, None]
+    mixed = np.einsum("khw,khwc->hwc", weights, np.stack(paintings)) / np.maximum(total, 1e-6)[:, :, None]
+    return (cover * mixed + (1.0 - cover) * photo).astype(np.float32)
 
 
 def keep_photo_outside(image: np.ndarray, photo: np.ndarray, masks: Sequence[np.ndarray]) -> np.ndarray:
@@ -39,8 +53,6 @@ def keep_photo_outside(image: np.ndarray, photo: np.ndarray, masks: Sequence[np.
 
     So a region given no style is the photo exactly: the style terms' gradients reach a
     little outside their regions (a VGG19 position sees up to ~200 px around it), and the
-    content term alone lets that show. Masks are resized to the image's size.
+    content term alone lets that show. The photo and masks are resized to the image's size.
     """
-    shape = image.shape[:2]
-    cover = coverage([resize(np.asarray(m, np.float32)[:, :, None], shape)[:, :, 0] for m in masks])
-    return (cover[:, :, None] * image + (1.0 - cover[:, :, None]) * resize(photo, shape)).astype(np.float32)
+    return blend_by_masks([image] * len(masks), masks, resize(photo, image.shape[:2]))

@@ -15,24 +15,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..engine import color
+from ..engine.masks import blend_by_masks
 from ..errors import OptionError
-from ..image.io import ImageSource, image_list, load_image, resize
+from ..image.io import ImageSource, image_list, load_image
 from .model import FastStylizer, check_strength, with_strength
 from .stylize import fast_stylize
-
-
-def blend_by_masks(paintings: Sequence[np.ndarray], masks: Sequence[np.ndarray], photo: np.ndarray) -> np.ndarray:
-    """Each painting where its mask covers, the photo where none does (float RGB, the photo's size).
-
-    Where masks overlap, their paintings are averaged by the masks' values; so soft edges
-    between two styles cross-fade and soft edges at a region with no style fade into the photo.
-    """
-    shape = photo.shape[:2]
-    weights = np.stack([resize(np.asarray(m, np.float32)[:, :, None], shape)[:, :, 0] for m in masks])
-    total = weights.sum(axis=0)
-    cover = np.clip(total, 0.0, 1.0)[:, :, None]
-    mixed = np.einsum("khw,khwc->hwc", weights, np.stack(paintings)) / np.maximum(total, 1e-6)[:, :, None]
-    return (cover * mixed + (1.0 - cover) * photo).astype(np.float32)
 
 
 def fast_stylize_regions(

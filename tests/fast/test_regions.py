@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from nst_core.fast.regions import blend_by_masks, fast_stylize_regions
+from nst_core.engine.masks import blend_by_masks
+from nst_core.fast.regions import fast_stylize_regions
 from nst_core.image.io import load_image
 from tests.helpers import CONTENT, STYLE, STYLE_2
 
