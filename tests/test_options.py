@@ -290,3 +290,20 @@ def test_fast_takes_numpy_numbers_and_refuses_a_size_that_is_not_whole():
     assert check_strength(np.float32(0.5)) == 0.5
     with pytest.raises(OptionError, match="size must be a whole number"):
         fast_stylize(np.zeros((32, 32, 3)), np.zeros((32, 32, 3)), size=float("nan"), model=object())
+
+
+def test_a_trained_network_and_a_picture_share_the_losss_options():
+    # nst train learns the loss nst optimises: same defaults, ranges, choices and checks.
+    from nst_core.options import TrainOptions
+    from nst_core.options.loss import LOSS_FIELDS
+
+    picture = {field.name: (field.default, spec.choices, spec.control) for field, spec in option_fields(StyleOptions)}
+    network = {field.name: (field.default, spec.choices, spec.control) for field, spec in option_fields(TrainOptions)}
+    for name in LOSS_FIELDS:
+        assert picture[name] == network[name], name
+    for bad in ({"style_weight": -1}, {"style_loss": "wasserstein"}, {"style_layers": ("block9_conv1",)}):
+        with pytest.raises(OptionError) as for_picture:
+            StyleOptions(**bad)
+        with pytest.raises(OptionError) as for_network:
+            TrainOptions(**bad)
+        assert str(for_picture.value) == str(for_network.value)

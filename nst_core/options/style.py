@@ -10,21 +10,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..engine.choices import (
-    DEFAULT_CONTENT_LAYERS,
     DEFAULT_LBFGS_HISTORY,
     DEFAULT_PYRAMID_LEVELS,
-    DEFAULT_STYLE_LAYERS,
     MIN_PYRAMID_SIZE,
     OPTIMIZERS,
     POOLING,
-    STYLE_LOSSES,
-    check_layers,
 )
 from ..engine.color import PRESERVE_COLORS, check_preserve_colors
 from ..engine.precision import PRECISIONS, check_precision
 from ..engine.weights import check_weights
 from ..errors import OptionError
 from ..image.masks import MAX_REGIONS, is_region_spec, region_numbers
+from .loss import (
+    check_loss_options,
+    content_weight_option,
+    layers_option,
+    style_loss_option,
+    style_weight_option,
+    tv_weight_option,
+)
 from .spec import Control, number, option, whole
 
 #: Most L-BFGS pairs: beyond a few hundred they add memory and time, not quality.
@@ -106,25 +110,15 @@ class StyleOptions:
         short="-n",
         control=Control("steps", 0, 1000, 1),
     )
-    content_weight: float = option(
-        1.0,
-        "how closely the result keeps the photo's shapes",
-        "weights (higher means more of it)",
-        control=Control("content weight", 0.01, 100, 0.1, log=True),
+    content_weight: float = content_weight_option(
+        "how closely the result keeps the photo's shapes", "weights (higher means more of it)"
     )
-    style_weight: float = option(
-        10.0,
+    style_weight: float = style_weight_option(
         "style strength, the same for every painting: about 1 a light texture, 10 a strong style that keeps"
         " the scene readable, 100 the painting's texture over most of the photo",
         "weights (higher means more of it)",
-        control=Control("style strength", 0.1, 1000, 0.1, log=True),
     )
-    tv_weight: float = option(
-        1.0,
-        "smoothness (total variation); 0 turns it off",
-        "weights (higher means more of it)",
-        control=Control("TV weight", 0.001, 100, 0.1, log=True),
-    )
+    tv_weight: float = tv_weight_option("weights (higher means more of it)")
     style_blend_weights: tuple[float, ...] | None = option(
         None, "relative weight of each style image (default: equal)", "weights (higher means more of it)", metavar="W"
     )
@@ -166,12 +160,8 @@ class StyleOptions:
         control=Control("keep colours"),
     )
     pooling: str = option("max", "VGG19 pooling: max (the trained network) or avg (smoother)", "look", choices=POOLING)
-    content_layers: tuple[str, ...] = option(
-        DEFAULT_CONTENT_LAYERS, "VGG19 layers of the content loss", "look", metavar="L1,L2"
-    )
-    style_layers: tuple[str, ...] = option(
-        DEFAULT_STYLE_LAYERS, "VGG19 layers of the style loss", "look", metavar="L1,L2"
-    )
+    content_layers: tuple[str, ...] = layers_option("content", "look")
+    style_layers: tuple[str, ...] = layers_option("style", "look")
     pyramid_levels: int | None = option(
         None,
         "coarse-to-fine scales, each twice the side of the previous; 1 is off (default:"
@@ -193,13 +183,10 @@ class StyleOptions:
         choices=PRECISIONS,
         control=Control("precision"),
     )
-    style_loss: str = option(
-        "gram",
+    style_loss: str = style_loss_option(
         "how the style's statistics are matched: gram (Gram matrices, Gatys et al. 2016) or sliced (whole"
         " feature distributions, sliced Wasserstein, Heitz et al. 2021; 2.5-4x slower)",
         "look",
-        choices=STYLE_LOSSES,
-        control=Control("style loss"),
     )
     style_masks: tuple[Any, ...] | None = option(
         None,
@@ -236,8 +223,7 @@ class StyleOptions:
         whole(self, "size", minimum=16)
         whole(self, "steps", minimum=0)
         whole(self, "lbfgs_history", minimum=1, maximum=MAX_LBFGS_HISTORY)
-        for name in ("content_weight", "style_weight", "tv_weight"):
-            number(self, name, minimum=0.0)
+        check_loss_options(self)
         number(self, "style_scale", minimum=0.0, strict=True)
         if self.learning_rate is not None:
             number(self, "learning_rate", minimum=0.0, strict=True)
@@ -259,15 +245,7 @@ class StyleOptions:
         if self.pooling not in POOLING:
             raise OptionError(f"pooling must be one of {', '.join(POOLING)}, got {self.pooling!r}")
         check_precision(self.precision)
-        if self.style_loss not in STYLE_LOSSES:
-            raise OptionError(f"style_loss must be one of {', '.join(STYLE_LOSSES)}, got {self.style_loss!r}")
         object.__setattr__(self, "preserve_colors", check_preserve_colors(self.preserve_colors))
-        for name in ("content_layers", "style_layers"):
-            layers = getattr(self, name)
-            layers = (layers,) if isinstance(layers, str) else tuple(layers)
-            if not layers:
-                raise OptionError(f"{name} must name at least one VGG19 layer")
-            object.__setattr__(self, name, check_layers(layers))
         for name in ("style_blend_weights", "style_layer_weights"):
             weights = getattr(self, name)
             if weights is not None:

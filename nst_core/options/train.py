@@ -6,9 +6,16 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine.choices import DEFAULT_CONTENT_LAYERS, DEFAULT_STYLE_LAYERS, STYLE_LOSSES, check_layers
 from ..engine.precision import PRECISIONS, check_precision
 from ..errors import OptionError
+from .loss import (
+    check_loss_options,
+    content_weight_option,
+    layers_option,
+    style_loss_option,
+    style_weight_option,
+    tv_weight_option,
+)
 from .spec import Control, number, option, whole
 
 #: Smallest training crop, in pixels: the deepest default style layer (block5) needs 16 px,
@@ -60,34 +67,12 @@ class TrainOptions:
         2000, "training steps, each one batch of photos", "training", short="-n", control=Control("steps", 1, 40000, 1)
     )
     batch_size: int = option(4, "photos per step", "training", control=Control("batch", 1, 16, 1))
-    content_weight: float = option(
-        1.0,
-        "how closely the network keeps the photos' shapes",
-        "weights",
-        control=Control("content weight", 0.01, 100, 0.1, log=True),
-    )
-    style_weight: float = option(
-        10.0, "style strength, as for nst", "weights", control=Control("style strength", 0.1, 1000, 0.1, log=True)
-    )
-    tv_weight: float = option(
-        1.0,
-        "smoothness (total variation); 0 turns it off",
-        "weights",
-        control=Control("TV weight", 0.001, 100, 0.1, log=True),
-    )
-    style_loss: str = option(
-        "gram",
-        "gram (Gram matrices) or sliced (sliced Wasserstein), as for nst",
-        "weights",
-        choices=STYLE_LOSSES,
-        control=Control("style loss"),
-    )
-    content_layers: tuple[str, ...] = option(
-        DEFAULT_CONTENT_LAYERS, "VGG19 layers of the content loss", "weights", metavar="L1,L2"
-    )
-    style_layers: tuple[str, ...] = option(
-        DEFAULT_STYLE_LAYERS, "VGG19 layers of the style loss", "weights", metavar="L1,L2"
-    )
+    content_weight: float = content_weight_option("how closely the network keeps the photos' shapes", "weights")
+    style_weight: float = style_weight_option("style strength, as for nst", "weights")
+    tv_weight: float = tv_weight_option("weights")
+    style_loss: str = style_loss_option("gram (Gram matrices) or sliced (sliced Wasserstein), as for nst", "weights")
+    content_layers: tuple[str, ...] = layers_option("content", "weights")
+    style_layers: tuple[str, ...] = layers_option("style", "weights")
     width: float = option(
         0.25,
         "network width: 0.25 has the channels of Magenta's Lite network and paints fastest; 1 is Johnson et al.'s",
@@ -118,8 +103,7 @@ class TrainOptions:
             whole(self, "style_size", minimum=MIN_TRAIN_SIZE)
         whole(self, "steps", minimum=1)
         whole(self, "batch_size", minimum=1, maximum=1024)
-        for name in ("content_weight", "style_weight", "tv_weight"):
-            number(self, name, minimum=0.0)
+        check_loss_options(self)
         number(self, "width", minimum=0.0, strict=True, maximum=MAX_WIDTH)
         number(self, "learning_rate", minimum=0.0, strict=True, maximum=1.0)
         whole(self, "checkpoint_every", minimum=1)
@@ -127,16 +111,8 @@ class TrainOptions:
         if self.seed is not None:
             whole(self, "seed", minimum=0)
         check_precision(self.precision)
-        if self.style_loss not in STYLE_LOSSES:
-            raise OptionError(f"style_loss must be one of {', '.join(STYLE_LOSSES)}, got {self.style_loss!r}")
         if not isinstance(self.tensorboard, bool):
             raise OptionError(f"tensorboard must be True or False, got {self.tensorboard!r}")
-        for name in ("content_layers", "style_layers"):
-            layers = getattr(self, name)
-            layers = (layers,) if isinstance(layers, str) else tuple(layers)
-            if not layers:
-                raise OptionError(f"{name} must name at least one VGG19 layer")
-            object.__setattr__(self, name, check_layers(layers))
 
     @property
     def style_side(self) -> int:
