@@ -25,6 +25,7 @@ from ..engine.pyramid import planned_steps
 from ..errors import NSTError
 from ..image.encode import png_bytes
 from ..options import StyleOptions
+from .base import OptionApp
 from .controller import MIN_REFRESHES, RunController, Stylize
 from .controls import OptionControls
 from .pickers import IMAGE_SUFFIXES, NONE_CHOICE, THUMB_PX, ImagePicker, find_samples_dir, sample_images
@@ -46,7 +47,7 @@ __all__ = [
 ]
 
 
-class StyleApp:
+class StyleApp(OptionApp):
     """The style-transfer app shown by the notebooks.
 
     Args:
@@ -67,6 +68,9 @@ class StyleApp:
     ``app.steps``...), beside ``app.blend``, ``app.from_current``, ``app.run_button``,
     ``app.stop_button``, ``app.save_button``, ``app.live_image`` and the other widgets.
     """
+
+    #: Stop ends the run at its next callback; the best image so far is kept.
+    stopping = "stopping…"
 
     def __init__(
         self,
@@ -121,18 +125,6 @@ class StyleApp:
                 self.output,
             ]
         )
-
-    def __getattr__(self, name: str) -> Any:
-        # The option controls, by field name (app.style_weight); only reached when normal lookup fails.
-        controls = self.__dict__.get("controls")
-        if controls is not None and name in controls.widgets:
-            return controls.widgets[name]
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
 
     # ----- the run's settings
     @property
@@ -196,11 +188,6 @@ class StyleApp:
         return content, ([style, second] if second is not None else style)
 
     # ----- running
-    @property
-    def running(self) -> bool:
-        """A background run is going on."""
-        return self.controller.running
-
     def run(self, wait: bool = True):
         """Stylise with the current settings; ``wait=False`` returns at once and runs in a thread.
 
@@ -225,16 +212,6 @@ class StyleApp:
             on_error=self.view.show_error,
             wait=wait,
         )
-
-    def join(self, timeout: float | None = None):
-        """Wait for a background run to end; returns its result."""
-        self.controller.join(timeout)
-        return self.result
-
-    def stop(self) -> None:
-        """Ask the run to stop at its next callback; the best image so far is kept."""
-        if self.controller.stop():
-            self.view.say("stopping…")
 
     def _finished(self, content, style, result) -> None:
         self.result = result

@@ -23,6 +23,7 @@ import ipywidgets as widgets
 
 from ..errors import NSTError
 from ..options import TrainOptions, option_fields
+from .base import OptionApp
 from .controller import RunController
 from .controls import OptionControls
 from .pickers import ImagePicker, sample_images
@@ -31,7 +32,7 @@ from .train_view import TrainView
 Train = Callable[..., Any]
 
 
-class TrainApp:
+class TrainApp(OptionApp):
     """The training app: a style picker, the photo and output folders, the options, Train and Stop.
 
     Args:
@@ -50,6 +51,9 @@ class TrainApp:
     After a run, :attr:`result` is the ``nst_core.train.TrainingResult``, :attr:`stopped`
     says whether Stop ended it, and :attr:`model_path` is the exported file to paint with.
     """
+
+    #: Stop ends the run after the step under way; the checkpoint is kept and the network exported.
+    stopping = "stopping after this step…"
 
     def __init__(
         self,
@@ -102,17 +106,6 @@ class TrainApp:
             ]
         )
 
-    def __getattr__(self, name: str) -> Any:
-        controls = self.__dict__.get("controls")
-        if controls is not None and name in controls.widgets:
-            return controls.widgets[name]
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
     def options(self) -> TrainOptions:
         """The ``nst_core.options.TrainOptions`` the controls describe (validated)."""
         return self.controls.options(self.base_options)
@@ -127,11 +120,6 @@ class TrainApp:
         self.controls.check(options)
         self.base_options = options
         self.controls.show(options, set_init=False)
-
-    @property
-    def running(self) -> bool:
-        """A background run is going on."""
-        return self.controller.running
 
     @property
     def model_path(self) -> Path | None:
@@ -182,16 +170,6 @@ class TrainApp:
             on_error=self.view.show_error,
             wait=wait,
         )
-
-    def join(self, timeout: float | None = None):
-        """Wait for a background run to end; returns its result."""
-        self.controller.join(timeout)
-        return self.result
-
-    def stop(self) -> None:
-        """Stop after the step under way; the checkpoint is kept and the network exported."""
-        if self.controller.stop():
-            self.view.say("stopping after this step…")
 
     def snapshot(self):
         """The last run's preview, loss plot and files as plain HTML."""
