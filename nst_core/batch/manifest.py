@@ -19,7 +19,6 @@ import csv
 import dataclasses
 import json
 import os
-import types
 import typing
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import Any
 from ..errors import NSTError, OptionError, one_line
 from ..image.url import is_url
 from ..options import StyleOptions
+from ..options.spec import comma_list, field_type
 from .jobs import Job, make_job
 
 #: Suffixes read as JSON Lines; anything else is CSV.
@@ -40,24 +40,15 @@ STYLE_SEPARATOR = ";"
 _FIELDS = {field.name: field for field in dataclasses.fields(StyleOptions)}
 
 
-def _kind(field: dataclasses.Field) -> Any:
-    """The field's type without ``| None`` (the annotations are strings: ``from __future__ import annotations``)."""
-    kind = field.type
-    if isinstance(kind, str):
-        kind = eval(kind, {"Any": Any})  # noqa: S307 - our own dataclass's annotations
-    if isinstance(kind, types.UnionType) or typing.get_origin(kind) is typing.Union:
-        kind = next(a for a in typing.get_args(kind) if a is not type(None))
-    return kind
-
-
 def parse_value(name: str, text: str) -> Any:
     """A CSV cell's text as the value of the option ``name`` (by the field's type).
 
     Numbers as numbers, ``true``/``false`` (or yes/no, 1/0) for switches, lists of weights
-    separated by spaces or commas, layer lists by commas. The value's range is checked by
-    :class:`~nst_core.options.StyleOptions` itself.
+    separated by spaces or commas, layer lists by commas (as the flags take them), lists of
+    files (masks) by semicolons, as several styles are, so a file name may hold spaces. The
+    value's range is checked by :class:`~nst_core.options.StyleOptions` itself.
     """
-    kind, text = _kind(_FIELDS[name]), text.strip()
+    kind, text = field_type(_FIELDS[name])[0], text.strip()
     if kind is bool:
         truth = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
         if text.lower() not in truth:
@@ -69,13 +60,15 @@ def parse_value(name: str, text: str) -> Any:
         except ValueError:
             raise OptionError(f"{name} must be a number, got {text!r}") from None
     if typing.get_origin(kind) is tuple:
-        parts = [p for p in text.replace(",", " ").split() if p]
-        if typing.get_args(kind) == (float, ...):
+        items = typing.get_args(kind)[0]
+        if items is float:
             try:
-                return tuple(float(p) for p in parts)
+                return tuple(float(p) for p in text.replace(",", " ").split())
             except ValueError:
                 raise OptionError(f"{name} must be numbers separated by spaces or commas, got {text!r}") from None
-        return tuple(parts)
+        if items is str:
+            return comma_list(text)
+        return tuple(_styles(text))  # files: separated as several styles are
     return text
 
 

@@ -19,33 +19,14 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import types
 import typing
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..options import OptionSpec
+from ..options.spec import comma_list, field_type
 
 Fields = Iterable[tuple[dataclasses.Field, OptionSpec]]
-
-
-def comma_list(text: str) -> tuple[str, ...]:
-    """``"a, b,c"`` -> ``("a", "b", "c")``: layer names and the like, as the shell passes them."""
-    return tuple(name.strip() for name in text.split(",") if name.strip())
-
-
-def _annotation(field: dataclasses.Field) -> tuple[Any, bool]:
-    """The field's type without ``| None``, and whether None is allowed."""
-    kind = field.type
-    if isinstance(kind, str):  # `from __future__ import annotations`: builtins and Any only
-        kind = eval(kind, {"Any": Any})  # noqa: S307 - our own dataclasses' annotations
-    args = typing.get_args(kind)
-    if isinstance(kind, types.UnionType) or typing.get_origin(kind) is typing.Union:
-        rest = [a for a in args if a is not type(None)]
-        if len(rest) != 1:
-            raise TypeError(f"option {field.name}: no flag for the type {field.type}")
-        return rest[0], True
-    return kind, False
 
 
 def _default(field: dataclasses.Field) -> Any:
@@ -67,7 +48,7 @@ def _shown(value: Any) -> str:
 
 def _argument(field: dataclasses.Field, spec: OptionSpec, default: Any) -> tuple[list[str], dict[str, Any]]:
     """The option strings and ``add_argument`` keywords of one field."""
-    kind, _ = _annotation(field)
+    kind, _ = field_type(field)
     names = ([spec.short] if spec.short else []) + [OptionSpec.flag(field.name), *spec.aliases]
     help_text = spec.help
     if default is not None and "(default" not in help_text:

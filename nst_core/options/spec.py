@@ -12,6 +12,8 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
+import types
+import typing
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,6 +84,29 @@ def option_fields(options_class: type | None = None) -> list[tuple[dataclasses.F
         options_class = StyleOptions
     fields = dataclasses.fields(options_class)
     return [(field, field.metadata["spec"]) for field in fields]
+
+
+def field_type(field: dataclasses.Field) -> tuple[Any, bool]:
+    """An option field's type without ``| None``, and whether None is allowed.
+
+    The annotations are strings (``from __future__ import annotations``) of builtins and
+    ``Any``; the command line's flags and a batch manifest's cells are parsed by this type.
+    """
+    kind = field.type
+    if isinstance(kind, str):
+        kind = eval(kind, {"Any": Any})  # noqa: S307 - our own dataclasses' annotations
+    args = typing.get_args(kind)
+    if isinstance(kind, types.UnionType) or typing.get_origin(kind) is typing.Union:
+        rest = [a for a in args if a is not type(None)]
+        if len(rest) != 1:
+            raise TypeError(f"option {field.name}: no single type in {field.type}")
+        return rest[0], True
+    return kind, False
+
+
+def comma_list(text: str) -> tuple[str, ...]:
+    """``"a, b,c"`` -> ``("a", "b", "c")``: layer names and the like, as the shell passes them."""
+    return tuple(name.strip() for name in text.split(",") if name.strip())
 
 
 #: Largest number a weight, learning rate or other float option may be: far beyond any useful

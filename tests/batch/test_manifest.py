@@ -74,3 +74,11 @@ def test_unknown_key_in_a_json_line(tmp_path):
     )
     with pytest.raises(OptionError, match=r"jobs.jsonl row 2: unknown option 'stlye_weight'"):
         manifest_jobs(path)
+
+
+def test_list_cells_are_split_as_the_flags_split_them_and_file_names_may_hold_spaces():
+    from nst_core.batch.manifest import parse_value
+
+    assert parse_value("style_masks", "my left.png; right.png") == ("my left.png", "right.png")
+    assert parse_value("style_layers", "block1_conv1, block2_conv1") == ("block1_conv1", "block2_conv1")
+    assert parse_value("style_blend_weights", "1 2,3") == (1.0, 2.0, 3.0)
