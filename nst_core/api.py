@@ -236,9 +236,8 @@ class Stylizer:
         sizes = pipeline.scale_sizes(options)
         optimizers = self._reuse_or_build(key, options, target_content, style_images, settings, sizes, region_masks)
         run = pyramid.optimize_pyramid(
-            lambda size: (optimizers[size], (optimizers[size].shape[0], optimizers[size].shape[1])),
+            [optimizers[size] for size in sizes],
             init,
-            sizes,
             pyramid.pyramid_steps(options.steps, len(sizes)),
             callback=callback,
             callback_every=callback_every,

@@ -13,14 +13,14 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Sequence
 
 import numpy as np
 
 from ..errors import OptionError
 from ..image.io import resize
 from .choices import DEFAULT_PYRAMID_LEVELS, MIN_PYRAMID_SIZE
-from .optimize import Callback, Objective, OptimizationResult, PixelOptimizer, Progress, optimize_image
+from .optimize import Callback, OptimizationResult, PixelOptimizer, Progress
 
 
 def pyramid_sizes(size: int, levels: int | None, start_size: int | None = None) -> list[int]:
@@ -71,42 +71,37 @@ def _resize_change(change: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
 
 
 def optimize_pyramid(
-    make_objective: Callable[[int], tuple[Objective | PixelOptimizer, tuple[int, int]]],
+    optimizers: Sequence[PixelOptimizer],
     init: np.ndarray,
-    sizes: list[int],
-    steps: list[int],
+    steps: Sequence[int],
     callback: Callback | None = None,
     callback_every: int = 1,
-    **optimize_kwargs,
 ) -> OptimizationResult:
-    """Run :func:`~nst_core.engine.optimize.optimize_image` at each size, coarse to fine.
+    """Run each scale's optimiser in turn, coarse to fine, each starting from the last one's picture.
 
     Args:
-        make_objective: ``size -> (objective, (height, width))``: the objective at a scale
-            whose longest side is ``size`` pixels, with its targets computed there, once; or a
-            :class:`~nst_core.engine.optimize.PixelOptimizer` of that objective, kept by the
-            caller so that its traced step serves the next run too (``optimize_kwargs`` are
-            then already its settings).
+        optimizers: one :class:`~nst_core.engine.optimize.PixelOptimizer` per scale, coarse to
+            fine, each of its scale's objective (targets computed there, once) and image
+            shape. A caller that keeps them (:class:`nst_core.Stylizer`) reuses their traced
+            steps in the next run.
         init: starting image at the final (height, width); resized to each scale's shape.
-        sizes: longest side of each scale, in pixels, coarse to fine.
         steps: number of steps of each scale, coarse to fine.
         callback: as for ``optimize_image``; ``Progress.step`` counts over all scales.
         callback_every: steps between calls of ``callback``.
-        optimize_kwargs: passed on (optimizer, learning_rate, lbfgs_history, ...).
 
     Returns the result of the finest scale (its image and loss history), with ``seconds``
     and ``steps`` counting every scale. A stop (callback or Ctrl-C) at a coarse scale
     returns that scale's image upsampled to full size, without further work.
     """
-    if len(sizes) != len(steps):
-        raise OptionError(f"{len(sizes)} pyramid sizes need {len(sizes)} step counts, got {len(steps)}")
+    if len(optimizers) != len(steps):
+        raise OptionError(f"{len(optimizers)} pyramid scales need {len(optimizers)} step counts, got {len(steps)}")
     total = sum(steps)
     done = 0
     seconds = 0.0
     run = None
     coarse_init = init
-    for index, (size, level_steps) in enumerate(zip(sizes, steps, strict=True)):
-        objective, shape = make_objective(size)
+    for index, (optimizer, level_steps) in enumerate(zip(optimizers, steps, strict=True)):
+        shape = (optimizer.shape[0], optimizer.shape[1])
         level_init = resize(init, shape)
         if run is None:
             image = level_init
@@ -123,15 +118,10 @@ def optimize_pyramid(
                 return callback(dataclasses.replace(progress, step=progress.step + offset, steps=total))
 
         start = time.perf_counter()
-        if isinstance(objective, PixelOptimizer):
-            run = objective.run(image, level_steps, callback=level_callback, callback_every=callback_every)
-        else:
-            run = optimize_image(
-                objective, image, level_steps, callback=level_callback, callback_every=callback_every, **optimize_kwargs
-            )
+        run = optimizer.run(image, level_steps, callback=level_callback, callback_every=callback_every)
         seconds += time.perf_counter() - start if run.steps == 0 else run.seconds
         done += run.steps
-        if run.stopped is not None and index < len(sizes) - 1:
+        if run.stopped is not None and index < len(optimizers) - 1:
             image = np.clip(init + _resize_change(run.image - coarse_init, init.shape[:2]), 0.0, 1.0)
             run = dataclasses.replace(run, image=image)
             break
