@@ -50,6 +50,22 @@ def _keep_channels(padded, x):
     return padded
 
 
+def _mirror(x, axis: int, pad: int):
+    """``tf.pad(..., mode="REFLECT")`` along one axis, from slices, reverses and a concatenation.
+
+    The same values; but LiteRT runs a MIRROR_PAD outside its XNNPACK delegate, splitting
+    the graph at every convolution, and these ops inside it: the float16 Lite export of a
+    width-0.25 network paints 512x342 px in 0.062 s instead of 0.100 s on this CPU.
+    """
+
+    def part(start, stop):
+        index = [slice(None)] * 4
+        index[axis] = slice(start, stop)
+        return x[tuple(index)]
+
+    return tf.concat([tf.reverse(part(1, pad + 1), [axis]), x, tf.reverse(part(-pad - 1, -1), [axis])], axis=axis)
+
+
 @keras.saving.register_keras_serializable(package=_PACKAGE)
 class ReflectionPadding2D(keras.layers.Layer):
     """Pad height and width by ``pad`` px on each side, mirroring the border (no edge repeated)."""
@@ -60,8 +76,7 @@ class ReflectionPadding2D(keras.layers.Layer):
 
     def call(self, x):
         """The layer's output (Keras calls it)."""
-        p = self.pad
-        return _keep_channels(tf.pad(x, [[0, 0], [p, p], [p, p], [0, 0]], mode="REFLECT"), x)
+        return _keep_channels(_mirror(_mirror(x, 1, self.pad), 2, self.pad), x)
 
     def compute_output_shape(self, input_shape):
         """The output's static shape (Keras asks it when building a model)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nst_core.fast.network import InstanceNormalization
+from nst_core.fast.network import InstanceNormalization, ReflectionPadding2D
 
 
 def test_instance_normalisation_gives_each_channel_of_each_image_its_learnt_mean_and_spread():
@@ -20,3 +20,10 @@ def test_instance_normalisation_gives_each_channel_of_each_image_its_learnt_mean
     out = np.asarray(layer(x.astype(np.float32)))
     np.testing.assert_allclose(out.mean(axis=(1, 2)), [[1.0, -3.0, 0.0]] * 2, atol=1e-4)
     np.testing.assert_allclose(out.std(axis=(1, 2)), [[2.0, 0.5, 1.0]] * 2, rtol=1e-3)
+
+
+def test_reflection_padding_mirrors_the_border_without_repeating_the_edge():
+    x = np.arange(2 * 5 * 6 * 3, dtype=np.float32).reshape(2, 5, 6, 3)
+    out = np.asarray(ReflectionPadding2D(2)(x))
+    expected = np.pad(x, [(0, 0), (2, 2), (2, 2), (0, 0)], mode="reflect")
+    np.testing.assert_array_equal(out, expected)
