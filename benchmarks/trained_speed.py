@@ -1,12 +1,13 @@
 """Frames per second of a trained style network against Magenta's Lite network, same run.
 
-    python -m benchmarks.trained_speed [--widths 0.25 0.5 1.0] [--sizes 256 512 1024] [--repeats 3]
+    python -m benchmarks.trained_speed [--widths 0.25 0.5 1.0] [--sizes 256 512 1024] [--aspects 4:3 3:2] [--repeats 3]
 
 For each width, an untrained network (:func:`nst_core.fast.network.build_style_network`,
 random weights: the arithmetic does not depend on them) is exported as ``nst train`` exports
 it (Keras float32, Lite float16, Lite int8 calibrated on crops of ``images/tubingen.jpg``)
 and loaded as users load it (:class:`nst_core.fast.trained.TrainedStylizer`); one frame is
-``paint`` of the photo at SIZE px on its longest side. Magenta's Lite pair from
+``paint`` of the photo at SIZE px on its longest side, as it is (4:3) and cut to each other
+aspect (3:2 is most cameras'; the tiles Magenta's network needs depend on it). Magenta's Lite pair from
 ``$NST_MODELS_DIR`` (float16 and int8 transfer networks) paints the same photo with
 ``LiteStylizer.transfer``, the style vector computed once beforehand (its 384 px network
 paints larger photos in overlapping tiles).
@@ -62,6 +63,23 @@ def trained_models(width: float, folder: Path) -> dict:
     return {kind: (TrainedStylizer(path), path.stat().st_size) for kind, path in files.items()}
 
 
+def photo_at(photo: np.ndarray, size: int, aspect: str) -> np.ndarray:
+    """``photo`` cut to ``aspect`` ("W:H", landscape) about its centre, ``size`` px on its longest side."""
+    from nst_core.image.io import resize
+
+    across, down = (float(x) for x in aspect.split(":"))
+    height, width = photo.shape[:2]
+    if width * down > height * across:  # too wide: cut the sides
+        keep = round(height * across / down)
+        photo = photo[:, (width - keep) // 2 : (width - keep) // 2 + keep]
+    else:  # too tall: cut top and bottom
+        keep = round(width * down / across)
+        photo = photo[(height - keep) // 2 : (height - keep) // 2 + keep]
+    height, width = photo.shape[:2]
+    scale = size / max(height, width)
+    return resize(photo, (round(height * scale), round(width * scale)))
+
+
 def frame_seconds(models: dict, content: np.ndarray, repeats: int) -> dict[str, list[float]]:
     """Seconds of one frame of each model (name -> callable), in rounds; the warm-up frame not counted."""
     for paint in models.values():
@@ -95,13 +113,15 @@ def report(args, info: dict, names: list[str], sizes_bytes: dict, results: dict)
     table = markdown_table(header, rows)
     command = "nice -n 15 python -m benchmarks.trained_speed" + (
         f" --widths {' '.join(f'{w:g}' for w in args.widths)} --sizes {' '.join(map(str, args.sizes))}"
+        f" --aspects {' '.join(args.aspects)}"
         f" --repeats {args.repeats} --large-repeats {args.large_repeats}"
         + ("" if args.name == "trained_speed" else f" --name {args.name}")
     )
     parameters = ", ".join(f"{k} {v:,}" for k, v in sizes_bytes.items() if k.endswith("parameters"))
     note = (
         f"`{command}`: frames per second (median of {args.repeats} rounds after a warm-up frame,"
-        f" {args.large_repeats} above 512 px) of `images/tubingen.jpg` at each longest side; an untrained"
+        f" {args.large_repeats} above 512 px) of `images/tubingen.jpg` at each longest side (4:3, and cut"
+        " to the other aspects); an untrained"
         " network of each width, exported as `nst train` exports it and painted through"
         " `TrainedStylizer.paint`; Magenta's Lite pair through `LiteStylizer.transfer` (384 px tiles, style"
         f" vector computed once). The ratio is the median over rounds of {REFERENCE}'s seconds over the"
@@ -117,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--widths", type=float, nargs="+", default=[0.25, 0.5, 1.0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[256, 512, 1024])
+    parser.add_argument("--aspects", nargs="+", default=["4:3", "3:2"], help="width:height of the photo")
     parser.add_argument("--repeats", type=int, default=3, help="rounds per size up to 512 px (default 3)")
     parser.add_argument("--large-repeats", type=int, default=1, help="rounds per size above 512 px (default 1)")
     parser.add_argument("--name", default="trained_speed")
@@ -140,12 +161,12 @@ def main(argv: list[str] | None = None) -> int:
                 sizes_bytes[name] = nbytes
             sizes_bytes[f"w{width:g} parameters"] = params
         results: dict = {}
-        for size in args.sizes:
-            content = load_image(CONTENT, size)
+        for size, aspect in [(size, aspect) for size in args.sizes for aspect in args.aspects]:
+            content = photo_at(load_image(CONTENT), size, aspect)
             rounds = args.repeats if size <= 512 else args.large_repeats
             times = frame_seconds(painters, content, rounds)
-            results[str(size)] = {"shape": list(content.shape[:2]), "seconds": times}
-            print(size, {k: round(statistics.median(v), 3) for k, v in times.items()}, flush=True)
+            results[f"{size} {aspect}"] = {"shape": list(content.shape[:2]), "seconds": times}
+            print(size, aspect, {k: round(statistics.median(v), 3) for k, v in times.items()}, flush=True)
             # Written after every size, so a run stopped by its time bound keeps what it measured.
             report(args, info, list(painters), sizes_bytes, results)
     return 0
