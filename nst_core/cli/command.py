@@ -95,6 +95,25 @@ class LazyProgressBar:
             self._bar = tqdm(total=self.total, unit=self.unit, disable=self.quiet, dynamic_ncols=True, file=sys.stderr)
         return self._bar
 
+    def advance_to(self, count: int) -> None:
+        """Move the bar to ``count`` done, the latest one just finished.
+
+        A bar made here starts at ``count - 1``: a resumed run's earlier steps were done
+        before it, so its rate (and time left) count only the steps of this run.
+        """
+        if self._bar is None:
+            from tqdm.auto import tqdm
+
+            self._bar = tqdm(
+                total=self.total,
+                unit=self.unit,
+                disable=self.quiet,
+                dynamic_ncols=True,
+                file=sys.stderr,
+                initial=max(0, count - 1),
+            )
+        self._bar.update(count - self._bar.n)
+
     def close(self) -> None:
         """Close the bar if it was ever made."""
         if self._bar is not None:

@@ -72,10 +72,9 @@ def run(args: argparse.Namespace) -> int:
     done = {"step": None}
 
     def report(progress) -> None:
-        bar = progress_bar.bar
         done["step"] = progress.step
-        bar.update(progress.step - bar.n)  # a resumed run's bar jumps to its checkpoint's step
-        bar.set_postfix({k: f"{v:.3g}" for k, v in progress.losses.items()}, refresh=False)
+        progress_bar.advance_to(progress.step)  # a resumed run's bar starts at its checkpoint's step
+        progress_bar.bar.set_postfix({k: f"{v:.3g}" for k, v in progress.losses.items()}, refresh=False)
 
     try:
         result = train_network(args.style, args.data, options, output, callback=report, resume=args.resume)
