@@ -16,6 +16,7 @@ import numpy as np
 import tensorflow as tf
 
 from ..image.io import resize
+from ..image.masks import blend_by_masks
 
 
 def layer_mask(mask: np.ndarray, height_width: tuple[int, int]) -> tf.Tensor:
@@ -27,25 +28,6 @@ def layer_mask(mask: np.ndarray, height_width: tuple[int, int]) -> tf.Tensor:
     image = tf.constant(np.asarray(mask, np.float32)[None, :, :, None])
     resized = tf.image.resize(image, height_width, method="area")
     return tf.clip_by_value(resized[0, :, :, 0], 0.0, 1.0)
-
-
-def masks_at(masks: Sequence[np.ndarray], height_width: tuple[int, int]) -> np.ndarray:
-    """The masks resized to an image's ``height_width``, stacked: float32 (count, height, width)."""
-    return np.stack([resize(np.asarray(m, np.float32)[:, :, None], height_width)[:, :, 0] for m in masks])
-
-
-def blend_by_masks(paintings: Sequence[np.ndarray], masks: Sequence[np.ndarray], photo: np.ndarray) -> np.ndarray:
-    """Each painting where its mask covers, the photo where none does (float RGB, the photo's size).
-
-    Where masks overlap, their paintings are averaged by the masks' values; so soft edges
-    between two styles cross-fade and soft edges at a region with no style fade into the
-    photo. Masks are resized to the photo's size; paintings must have it.
-    """
-    weights = masks_at(masks, photo.shape[:2])
-    total = weights.sum(axis=0)
-    cover = np.clip(total, 0.0, 1.0)[:, :, None]
-    mixed = np.einsum("khw,khwc->hwc", weights, np.stack(paintings)) / np.maximum(total, 1e-6)[:, :, None]
-    return (cover * mixed + (1.0 - cover) * photo).astype(np.float32)
 
 
 def keep_photo_outside(image: np.ndarray, photo: np.ndarray, masks: Sequence[np.ndarray]) -> np.ndarray:

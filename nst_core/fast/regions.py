@@ -15,9 +15,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..engine import color
-from ..engine.masks import blend_by_masks
 from ..errors import OptionError
 from ..image.io import ImageSource, image_list, load_image
+from ..image.masks import blend_by_masks
 from .model import FastStylizer, check_strength, with_strength
 from .stylize import fast_stylize
 

@@ -111,3 +111,22 @@ def check_mask_sources(masks: Sequence[ImageSource] | None, styles: int, what: s
             name = describe_source(source)
             image = load_image(source, name=name)
             check_covers(image.max(axis=-1), name)
+
+
+def masks_at(masks: Sequence[np.ndarray], height_width: tuple[int, int]) -> np.ndarray:
+    """The masks resized to an image's ``height_width``, stacked: float32 (count, height, width)."""
+    return np.stack([resize(np.asarray(m, np.float32)[:, :, None], height_width)[:, :, 0] for m in masks])
+
+
+def blend_by_masks(paintings: Sequence[np.ndarray], masks: Sequence[np.ndarray], photo: np.ndarray) -> np.ndarray:
+    """Each painting where its mask covers, the photo where none does (float RGB, the photo's size).
+
+    Where masks overlap, their paintings are averaged by the masks' values; so soft edges
+    between two styles cross-fade and soft edges at a region with no style fade into the
+    photo. Masks are resized to the photo's size; paintings must have it.
+    """
+    weights = masks_at(masks, photo.shape[:2])
+    total = weights.sum(axis=0)
+    cover = np.clip(total, 0.0, 1.0)[:, :, None]
+    mixed = np.einsum("khw,khwc->hwc", weights, np.stack(paintings)) / np.maximum(total, 1e-6)[:, :, None]
+    return (cover * mixed + (1.0 - cover) * photo).astype(np.float32)

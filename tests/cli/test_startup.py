@@ -59,3 +59,18 @@ def test_a_library_run_writes_nothing_on_stderr():
     code = f"import nst_core\nnst_core.stylize({str(CONTENT)!r}, {str(STYLE)!r}, size=64, steps=1)\n"
     done = _python("-c", code, env=env)
     assert done.returncode == 0 and done.stderr == ""
+
+
+@pytest.mark.fast_models
+@pytest.mark.parametrize("masked", [False, True])
+def test_nst_fast_with_the_lite_network_paints_without_tensorflow_also_by_region(masked, tmp_path):
+    # LiteRT alone paints; TensorFlow's seconds of start-up would be most of such a run.
+    argv = ["fast", str(CONTENT), str(STYLE), "--size", "64", "-o", str(tmp_path / "out.png")]
+    if masked:
+        import numpy as np
+        from PIL import Image
+
+        Image.fromarray(np.tile(np.arange(64, dtype=np.uint8) * 4, (48, 1))).save(tmp_path / "mask.png")
+        argv += ["--style-masks", str(tmp_path / "mask.png")]
+    done = _python("-c", PROBE, *argv)
+    assert done.stderr.splitlines()[-1] == "exit 0 tensorflow False", done.stderr

@@ -4,22 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nst_core.engine.masks import blend_by_masks
 from nst_core.fast.regions import fast_stylize_regions
 from nst_core.image.io import load_image
 from tests.helpers import CONTENT, STYLE, STYLE_2
-
-
-def test_blend_paints_each_region_and_keeps_the_photo_elsewhere():
-    photo = np.full((8, 12, 3), 0.5, np.float32)
-    red, blue = np.zeros_like(photo), np.zeros_like(photo)
-    red[..., 0], blue[..., 2] = 1.0, 1.0
-    left, right = np.zeros((8, 12), np.float32), np.zeros((8, 12), np.float32)
-    left[:, :4], right[:, 8:] = 1.0, 1.0
-    out = blend_by_masks([red, blue], [left, right], photo)
-    np.testing.assert_allclose(out[:, :4], red[:, :4])
-    np.testing.assert_allclose(out[:, 8:], blue[:, 8:])
-    np.testing.assert_allclose(out[:, 4:8], photo[:, 4:8])  # no mask: the photo
 
 
 def test_two_styles_in_two_halves_with_the_real_network(lite_model):
