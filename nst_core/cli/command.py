@@ -90,9 +90,7 @@ class LazyProgressBar:
     def bar(self):
         """The tqdm bar, made now if it was not yet."""
         if self._bar is None:
-            from tqdm.auto import tqdm
-
-            self._bar = tqdm(total=self.total, unit=self.unit, disable=self.quiet, dynamic_ncols=True, file=sys.stderr)
+            self._bar = self._make(0)
         return self._bar
 
     def advance_to(self, count: int) -> None:
@@ -101,18 +99,21 @@ class LazyProgressBar:
         A bar made here starts at ``count - 1``: a resumed run's earlier steps were done
         before it, so its rate (and time left) count only the steps of this run.
         """
-        if self._bar is None:
-            from tqdm.auto import tqdm
+        bar = self._bar if self._bar is not None else self._make(max(0, count - 1))
+        self._bar = bar
+        bar.update(count - bar.n)
 
-            self._bar = tqdm(
-                total=self.total,
-                unit=self.unit,
-                disable=self.quiet,
-                dynamic_ncols=True,
-                file=sys.stderr,
-                initial=max(0, count - 1),
-            )
-        self._bar.update(count - self._bar.n)
+    def _make(self, initial: int):
+        from tqdm.auto import tqdm
+
+        return tqdm(
+            total=self.total,
+            unit=self.unit,
+            disable=self.quiet,
+            dynamic_ncols=True,
+            file=sys.stderr,
+            initial=initial,
+        )
 
     def close(self) -> None:
         """Close the bar if it was ever made."""
