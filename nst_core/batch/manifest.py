@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import NSTError, OptionError, one_line
+from ..image.masks import is_region_spec
 from ..image.url import is_url
-from ..options import StyleOptions
+from ..options import INIT_CHOICES, StyleOptions
 from ..options.spec import comma_list, field_type
 from .jobs import Job, make_job
 
@@ -153,6 +154,7 @@ def read_manifest(
                 if name in INPUT_COLUMNS or value is None or value == "":
                     continue
                 values[name] = parse_value(name, value) if isinstance(value, str) else _from_json(value)
+            _resolve_files(values, path.parent)
             options = base.replace(**values)
             content = _input(path.parent, str(row["content"]))
             rows.append((content, [_input(path.parent, s) for s in styles], options))
@@ -161,6 +163,21 @@ def read_manifest(
     if not rows:
         raise OptionError(f"{path}: no jobs in the manifest")
     return rows
+
+
+def _resolve_files(values: dict[str, Any], folder: Path) -> None:
+    """Mask files and an ``init`` image made absolute against the manifest's folder, checked to exist.
+
+    Region numbers (``"1+2"``) and the named starts (``content``, ``noise``...) stay as they are.
+    """
+    for name in ("style_masks", "style_image_masks"):
+        if name in values:
+            values[name] = tuple(
+                m if not isinstance(m, str) or is_region_spec(m) else _input(folder, m) for m in values[name]
+            )
+    init = values.get("init")
+    if isinstance(init, str) and init not in INIT_CHOICES:
+        values["init"] = _input(folder, init)
 
 
 def _from_json(value: Any) -> Any:

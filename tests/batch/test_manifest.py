@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from PIL import Image
 
 from nst_core.batch import manifest_jobs
 from nst_core.errors import OptionError
@@ -82,3 +83,21 @@ def test_list_cells_are_split_as_the_flags_split_them_and_file_names_may_hold_sp
     assert parse_value("style_masks", "my left.png; right.png") == ("my left.png", "right.png")
     assert parse_value("style_layers", "block1_conv1, block2_conv1") == ("block1_conv1", "block2_conv1")
     assert parse_value("style_blend_weights", "1 2,3") == (1.0, 2.0, 3.0)
+
+
+def test_mask_files_are_read_from_the_manifests_folder_and_a_missing_one_names_its_row(tmp_path):
+    write_photos(tmp_path, 1)
+    Image.new("L", (96, 72), 255).save(tmp_path / "left mask.png")
+    path = tmp_path / "jobs.csv"
+    path.write_text(
+        "content,style,style_masks\n"
+        f"photo0.jpg,{STYLES[0]},left mask.png\n"
+        f"photo0.jpg,{STYLES[0]},1+2\n"
+        f"photo0.jpg,{STYLES[0]},missing.png\n"
+    )
+    with pytest.raises(OptionError, match=r"jobs.csv row 4: missing.png: no such file"):
+        manifest_jobs(path, StyleOptions(regions=3))
+    path.write_text("\n".join(path.read_text().splitlines()[:3]) + "\n")
+    first, second = manifest_jobs(path, StyleOptions(regions=3))
+    assert first.options.style_masks == (str(tmp_path / "left mask.png"),)
+    assert second.options.style_masks == ("1+2",)
