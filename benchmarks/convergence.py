@@ -109,7 +109,7 @@ def run_method(size: int, settings: dict, target: float, max_steps: int, max_sec
 
     from nst_core.engine.optimize import PixelOptimizer, optimize_image
     from nst_core.engine.precision import compute_dtype
-    from nst_core.engine.pyramid import optimize_pyramid, pyramid_sizes
+    from nst_core.engine.pyramid import pyramid_sizes, run_pyramid
     from nst_core.engine.vgg import VGGFeatures
     from nst_core.pipeline import objective_at_scale
 
@@ -153,11 +153,12 @@ def run_method(size: int, settings: dict, target: float, max_steps: int, max_sec
         run = optimize_image(make_objective(size)[0], content, max_steps, callback=callback, **settings)
     else:
         steps = [coarse_steps] * (len(sizes) - 1) + [max_steps]
+        # Every scale's optimiser is made first, as a Stylizer keeps them: the peak memory counts them all.
         optimizers = []
         for level_size in sizes:
             objective, shape = make_objective(level_size)
             optimizers.append(PixelOptimizer(objective, (*shape, 3), **settings))
-        run = optimize_pyramid(optimizers, content, steps, callback=callback)
+        run = run_pyramid(optimizers, content, steps, callback=callback)
     reached = bool(losses) and losses[-1] <= target
     # The image a user gets is clipped to [0, 1]; L-BFGS does not clip while it runs.
     clipped = float((exact or make_objective(size)[0])(tf.constant(run.image[None]))["total"])

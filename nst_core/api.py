@@ -235,7 +235,7 @@ class Stylizer:
         settings = {**options.optimizer_settings(), "lbfgs_history": lbfgs_history}
         sizes = pipeline.scale_sizes(options)
         optimizers = self._reuse_or_build(key, options, target_content, style_images, settings, sizes, region_masks)
-        run = pyramid.optimize_pyramid(
+        run = pyramid.run_pyramid(
             [optimizers[size] for size in sizes],
             init,
             pyramid.pyramid_steps(options.steps, len(sizes)),

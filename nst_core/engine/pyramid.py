@@ -13,14 +13,15 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from ..errors import OptionError
 from ..image.io import resize
 from .choices import DEFAULT_PYRAMID_LEVELS, MIN_PYRAMID_SIZE
-from .optimize import Callback, OptimizationResult, PixelOptimizer, Progress
+from .optimize import Callback, Objective, OptimizationResult, PixelOptimizer, Progress
 
 
 def pyramid_sizes(size: int, levels: int | None, start_size: int | None = None) -> list[int]:
@@ -70,7 +71,7 @@ def _resize_change(change: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     return 2.0 * resize((change + 1.0) / 2.0, shape) - 1.0
 
 
-def optimize_pyramid(
+def run_pyramid(
     optimizers: Sequence[PixelOptimizer],
     init: np.ndarray,
     steps: Sequence[int],
@@ -127,3 +128,31 @@ def optimize_pyramid(
             break
     assert run is not None
     return dataclasses.replace(run, seconds=seconds, steps=done)
+
+
+def optimize_pyramid(
+    make_objective: Callable[[int], tuple[Objective, tuple[int, int]]],
+    init: np.ndarray,
+    sizes: list[int],
+    steps: list[int],
+    callback: Callback | None = None,
+    callback_every: int = 1,
+    **optimize_kwargs,
+) -> OptimizationResult:
+    """Deprecated: build one :class:`PixelOptimizer` per scale and call :func:`run_pyramid`.
+
+    ``make_objective(size)`` gives a scale's objective and (height, width);
+    ``optimize_kwargs`` are the optimisers' settings. Kept for one release (0.2.0's API).
+    """
+    warnings.warn(
+        "optimize_pyramid(make_objective, ...) is deprecated; pass one PixelOptimizer per scale to run_pyramid",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    if len(sizes) != len(steps):
+        raise OptionError(f"{len(sizes)} pyramid sizes need {len(sizes)} step counts, got {len(steps)}")
+    optimizers = []
+    for size in sizes:
+        objective, shape = make_objective(size)
+        optimizers.append(PixelOptimizer(objective, (*shape, 3), **optimize_kwargs))
+    return run_pyramid(optimizers, init, steps, callback, callback_every)

@@ -98,3 +98,24 @@ def test_cli_pyramid_flags_reach_the_options():
     assert options.pyramid_levels == 3
     assert options.jit_compile is True
     assert options.lbfgs_safeguard is False
+
+
+def test_the_020_call_of_optimize_pyramid_still_works_with_a_deprecation_warning():
+    from nst_core.engine.optimize import PixelOptimizer
+    from nst_core.engine.pyramid import optimize_pyramid, run_pyramid
+
+    def objective(image):  # a picture pulled towards grey 0.3
+        total = tf.reduce_mean(tf.square(image - 0.3))
+        return {"total": total, "content": total, "style": 0.0 * total, "tv": 0.0 * total}
+
+    def make_objective(size):
+        return objective, (size * 3 // 4, size)
+
+    init = np.random.default_rng(0).random((24, 32, 3)).astype(np.float32)
+    settings = {"optimizer": "adam", "learning_rate": 0.05}
+    with pytest.warns(DeprecationWarning, match="run_pyramid"):
+        old = optimize_pyramid(make_objective, init, [16, 32], [3, 3], **settings)
+    optimizers = [PixelOptimizer(objective, (size * 3 // 4, size, 3), **settings) for size in (16, 32)]
+    new = run_pyramid(optimizers, init, [3, 3])
+    np.testing.assert_allclose(old.image, new.image, atol=1e-6)
+    assert old.steps == new.steps == 6 and old.image.shape == init.shape
