@@ -92,7 +92,7 @@ def train_network(
     data_folder: str | Path,
     options: TrainOptions | None = None,
     output_dir: str | Path = "style_network",
-    callback: Callable[[TrainingProgress], None] | None = None,
+    callback: Callable[[TrainingProgress], bool | None] | None = None,
     resume: bool = False,
     exports: Sequence[str] = KINDS,
 ) -> TrainingResult:
@@ -166,7 +166,7 @@ def train_network(
             if callback is not None and callback(progress) is False:
                 if progress.checkpoint is None:
                     checkpoint.save(step)
-                stopped = True
+                stopped = step < options.steps  # a stop at the last step is a finished run
                 break
     except KeyboardInterrupt:
         if step > start:

@@ -1,8 +1,9 @@
 """Training a style network as a user does: it learns, it stops and resumes, its exports paint.
 
 One tiny run (64 px, 3 photos, a few steps) is shared by the module: it is stopped by an
-interrupt after 2 steps (which saves a checkpoint), resumed, and stopped by its callback at
-step 3 (a notebook's Stop), which saves a checkpoint and exports.
+interrupt after 2 steps (which saves a checkpoint), resumed and stopped by its callback at
+step 3 (a notebook's Stop), which saves a checkpoint and exports, then resumed to its end
+at step 4 (where a callback's False changes nothing).
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ def run(tmp_path_factory):
         return progress.step < 3
 
     result = train_network(STYLE, photos, OPTIONS.replace(steps=10), out, callback=stop_at_3, resume=True)
+    finished = train_network(STYLE, photos, OPTIONS.replace(steps=4), out, callback=lambda p: False, resume=True)
     return {
         "root": root,
         "photos": photos,
@@ -82,6 +84,7 @@ def run(tmp_path_factory):
         "warnings": [str(w.message) for w in caught],
         "checkpoints_after_stop": checkpoints_after_stop,
         "result": result,
+        "finished": finished,
     }
 
 
@@ -100,10 +103,16 @@ def test_an_interrupt_saves_a_checkpoint_and_resume_continues_from_its_step(run)
     assert run["checkpoints_after_stop"] == ["ckpt-2.index"]  # checkpoint_every=5: saved by the interrupt
     assert [p.step for p in run["second"]] == [3]  # not from scratch, and no step after the stop
     assert run["result"].step == 3 and run["result"].stopped
+    assert (run["out"] / "checkpoints" / "ckpt-3.index").is_file()  # saved by the callback's stop
     # The last checkpoint holds the step and the optimiser's own iteration count, both continued.
     trainer = build_trainer(load_style(STYLE, OPTIONS), OPTIONS)
     restored = TrainingCheckpoint(run["out"], trainer.network, trainer.optimizer, OPTIONS).restore()
-    assert restored == 3 and int(trainer.optimizer.iterations.numpy()) == 3
+    assert restored == 4 and int(trainer.optimizer.iterations.numpy()) == 4
+
+
+def test_a_run_that_reaches_its_last_step_is_finished_not_stopped(run):
+    assert run["finished"].step == 4 and not run["finished"].stopped
+    assert (run["out"] / "checkpoints" / "ckpt-4.index").is_file()
 
 
 def test_the_loss_falls_on_a_fixed_batch():
@@ -123,7 +132,7 @@ def test_the_loss_falls_on_a_fixed_batch():
 
 def test_previews_and_exports_are_written(run):
     out = run["out"]
-    assert sorted(p.name for p in (out / "previews").iterdir()) == ["step_000003.png"]
+    assert sorted(p.name for p in (out / "previews").iterdir()) == ["step_000003.png", "step_000004.png"]
     assert run["second"][-1].image is not None and run["second"][-1].image.shape[2] == 3
     assert sorted(run["result"].files) == ["float16", "int8", "keras"]
     assert all(path.parent == out and path.stat().st_size > 0 for path in run["result"].files.values())
