@@ -23,8 +23,8 @@ from .model import STYLE_DIM, FastStylizer
 TILE_OVERLAP = 96
 #: Mirrored margin around the content, in pixels, so that no tile edge falls on the picture's.
 #: The band is 2 px wide and gone from a margin of 4 px; 8 px leaves room. Every pixel of
-#: margin is a pixel less of picture in one tile (a 3:2 photo 512 px wide fits one row of
-#: tiles with 8 px, not with 32), so the margin stays narrow.
+#: margin is a pixel less of picture in one tile, so the margin stays narrow: a 3:2 photo
+#: 512 px wide (342 px high) fits one row of 384 px tiles.
 EDGE_MARGIN = 8
 
 

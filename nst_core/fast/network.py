@@ -54,9 +54,14 @@ def _mirror(x, axis: int, pad: int):
     """``tf.pad(..., mode="REFLECT")`` along one axis, from slices, reverses and a concatenation.
 
     The same values; but LiteRT runs a MIRROR_PAD outside its XNNPACK delegate, splitting
-    the graph at every convolution, and these ops inside it: the float16 Lite export of a
-    width-0.25 network paints 512x342 px in 0.062 s instead of 0.100 s on this CPU.
+    the graph at every convolution, and these ops inside it, so the Lite exports paint as
+    fast as the Keras file (``benchmarks/results/trained_speed_256_512.md``). The side must
+    be longer than ``pad``, as for ``tf.pad``: checked where the shape is known (a Lite
+    graph has no room for a run-time check).
     """
+    side = x.shape[axis]
+    if side is not None and side <= pad:
+        raise ValueError(f"reflection padding of {pad} px needs a side of more than {pad} px, got {side}")
 
     def part(start, stop):
         index = [slice(None)] * 4

@@ -69,9 +69,6 @@ class StyleApp(OptionApp):
     ``app.stop_button``, ``app.save_button``, ``app.live_image`` and the other widgets.
     """
 
-    #: Stop ends the run at its next callback; the best image so far is kept.
-    stopping = "stopping…"
-
     def __init__(
         self,
         stylize: Stylize | None = None,

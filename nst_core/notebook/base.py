@@ -19,7 +19,7 @@ class OptionApp:
     ``say``), ``widget`` (the whole panel) and ``result`` (the last run's, or None).
     """
 
-    #: What the status line says when Stop is pressed.
+    #: What the status line says when Stop is pressed (the style app keeps the best image so far).
     stopping = "stopping…"
 
     controls: Any

@@ -130,7 +130,7 @@ def stylize_chunked(
     styles = [] if style is None else [load_image(s) for s in image_list(style)]
     chunk_options = options
     if options.preserve_colors == "histogram":
-        # One palette for the whole clip, its first frame's, as an unchunked run has: each
+        # One palette for the whole clip, its first frame's, as in an unchunked run: each
         # chunk would otherwise recolour the styles to its own first frame (a jump at a join).
         styles = _clip_palette(styles, options, frames[0])
         chunk_options = options.replace(preserve_colors="none")

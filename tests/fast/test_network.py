@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from nst_core.fast.network import InstanceNormalization, ReflectionPadding2D
 
@@ -27,3 +28,8 @@ def test_reflection_padding_mirrors_the_border_without_repeating_the_edge():
     out = np.asarray(ReflectionPadding2D(2)(x))
     expected = np.pad(x, [(0, 0), (2, 2), (2, 2), (0, 0)], mode="reflect")
     np.testing.assert_array_equal(out, expected)
+
+
+def test_reflection_padding_refuses_a_side_it_cannot_mirror():
+    with pytest.raises(ValueError, match="needs a side of more than 4 px, got 4"):
+        ReflectionPadding2D(4)(np.zeros((1, 4, 9, 3), np.float32))
