@@ -110,9 +110,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model-dir", type=Path, default=Path("/tmp/trainbench/starry"))
     parser.add_argument("--size", type=int, default=256)
-    parser.add_argument("--large", type=int, default=512, help="Tübingen again at this size, fast methods only")
+    parser.add_argument("--large", type=int, default=512, help="the --large-photos again at this size, fast methods only")
     parser.add_argument("--work", type=Path, default=Path("/tmp/trainbench/quality"))
     parser.add_argument("--nst-only", action="store_true", help="only make the optimisation's outputs")
+    parser.add_argument(
+        "--large-photos", nargs="+", default=["tubingen"], help="photos painted again at --large (default: tubingen)"
+    )
+    parser.add_argument(
+        "--sheet", type=Path, default=SHEET, help="picture sheet path (default: docs/trained_sheet.jpg)"
+    )
     parser.add_argument("--name", default="trained_quality")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
@@ -129,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     magenta = load_fast_model()
     trained = {kind: load_fast_model(args.model_dir / f"model_{kind}.tflite") for kind in ("float16", "int8")}
     rows, data, columns = [], [], []
-    cases = [(name, path, args.size) for name, path in photos.items()] + [("tubingen", CONTENT, args.large)]
+    cases = [(name, path, args.size) for name, path in photos.items()]
+    cases += [(name, photos[name], args.large) for name in args.large_photos]
     for name, path, size in cases:
         content = load_image(path, size)
         outputs = {f"trained {kind}": fast_stylize(content, model=model) for kind, model in trained.items()}
@@ -156,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             print(rows[-1], flush=True)
         if size == args.size:
             columns.append([content, outputs["trained float16"], outputs["Magenta"], outputs.get("nst", content * 0)])
-    sheet(columns, [f"{n} ({args.size} px)" for n in photos], SHEET)
+    sheet(columns, [f"{n} ({args.size} px)" for n in photos], args.sheet)
     info["load_average_end"] = machine()["load_average"]
 
     header = ["photo", "size", "method", "style distance", "content distance", "judge", "sliced W"]
@@ -164,14 +171,22 @@ def main(argv: list[str] | None = None) -> int:
     model_dir = args.model_dir
     note = (
         f"`nice -n 15 python -m benchmarks.trained_quality --model-dir {model_dir} --size {args.size}"
-        f" --large {args.large}`. Lower is better on every column; the judge is 1 for no style"
+        f" --large {args.large} --large-photos {' '.join(args.large_photos)}"
+        + (
+            ""
+            if args.sheet == SHEET
+            else f" --sheet {args.sheet.relative_to(ROOT) if args.sheet.is_relative_to(ROOT) else args.sheet}"
+        )
+        + ("" if args.name == "trained_quality" else f" --name {args.name}")
+        + "`. Lower is better on every column; the judge is 1 for no style"
         " transferred and 0 for the style's own look (Magenta's style-prediction network, which Magenta's"
         " transfer network was trained with: it may favour it). Style: `images/starry_night.jpg`. Equivalent"
         f" commands: trained `nst fast PHOTO --model {model_dir}/model_float16.tflite --size SIZE` (and"
         " `model_int8.tflite`); Magenta `nst fast PHOTO images/starry_night.jpg --size SIZE` (the Lite pair of"
         f" `$NST_MODELS_DIR`); nst `nst PHOTO images/starry_night.jpg --size {args.size}` (default settings,"
         f" seconds per photo, niced under load: {', '.join(f'{k} {v:.0f}' for k, v in nst_seconds.items())})."
-        f" Picture sheet: `docs/trained_sheet.jpg`. {machine_note(info)}"
+        f" Picture sheet: `{args.sheet.relative_to(ROOT) if args.sheet.is_relative_to(ROOT) else args.sheet}`."
+        f" {machine_note(info)}"
     )
     print(table + "\n" + note)
     write_results(
