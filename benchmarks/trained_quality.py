@@ -110,7 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model-dir", type=Path, default=Path("/tmp/trainbench/starry"))
     parser.add_argument("--size", type=int, default=256)
-    parser.add_argument("--large", type=int, default=512, help="the --large-photos again at this size, fast methods only")
+    parser.add_argument(
+        "--large", type=int, default=512, help="the --large-photos again at this size, fast methods only"
+    )
     parser.add_argument("--work", type=Path, default=Path("/tmp/trainbench/quality"))
     parser.add_argument("--nst-only", action="store_true", help="only make the optimisation's outputs")
     parser.add_argument(
