@@ -18,7 +18,7 @@ from ..engine import color
 from ..errors import OptionError
 from ..image.io import ImageSource, image_list, load_image
 from ..image.masks import blend_by_masks
-from .model import FastStylizer, check_strength, with_strength
+from .model import FastStylizer, check_strength
 from .stylize import fast_stylize
 
 
@@ -51,24 +51,17 @@ def fast_stylize_regions(
     check_strength(strength)
     preserve_colors = color.check_preserve_colors(preserve_colors)
     sources = [] if style is None else image_list(style)
+    photo = load_image(content, size)
     if getattr(model, "style_built_in", False):
-        photo = load_image(content, size)
         painting = fast_stylize(photo, sources or None, model=model, strength=strength, preserve_colors=preserve_colors)
         return blend_by_masks([painting] * len(masks), masks, photo)
     if len(masks) > len(sources):
         raise OptionError(f"{len(masks)} style masks for {len(sources)} style image(s); give at most one per style")
-    photo = load_image(content, size)
-    styles = [load_image(s) for s in sources]
-    if preserve_colors == "histogram":
-        styles = [color.match_color_histogram(s, photo) for s in styles]
-    content_vector = model.style_vector(photo) if strength < 1.0 else None
-    paintings = []
-    for painting_style in styles:
-        vector = model.style_vector(painting_style)
-        if content_vector is not None:
-            vector = with_strength(vector, content_vector, strength)
-        paintings.append(model.transfer(photo, vector))
-    everywhere = [np.ones(photo.shape[:2], np.float32)] * (len(styles) - len(masks))
+    # Each style over the whole photo, as nst fast paints it; the photo's brightness is put
+    # back once, after the blend.
+    each = "histogram" if preserve_colors == "histogram" else "none"
+    paintings = [fast_stylize(photo, s, model=model, strength=strength, preserve_colors=each) for s in sources]
+    everywhere = [np.ones(photo.shape[:2], np.float32)] * (len(sources) - len(masks))
     image = blend_by_masks(paintings, [*masks, *everywhere], photo)
     if preserve_colors == "luminance":
         image = color.combine_luminance(image, photo)
