@@ -113,18 +113,27 @@ def reference_styles(
     return [load_image(s, options.size) for s in image_list(style)]
 
 
-def check_memory(options: StyleOptions, height_width: tuple[int, int], available: int | None = None) -> int:
+def check_memory(
+    options: StyleOptions, height_width: tuple[int, int], available: int | None = None, pyramid_run: bool = True
+) -> int:
     """The L-BFGS history (pairs) a run of ``options`` on ``height_width`` px images fits with.
 
     See :func:`nst_core.engine.memory.check_memory`: fewer pairs with a warning, or an
     :class:`OptionError` naming the size that fits. ``available`` is in bytes (default: what
-    the system has). The warning is attributed to the caller of this function's caller (the
-    code that started the run).
+    the system has). ``pyramid_run``: the run goes through the options' pyramid, whose
+    coarser scales' optimisers stay allocated (False: one scale, as video frames run). The
+    warning is attributed to the caller of this function's caller (the code that started
+    the run).
     """
     layers = tuple(options.content_layers) + tuple(options.style_layers)
+    height, width = height_width
+    coarse = pyramid.pyramid_sizes(options.size, options.pyramid_levels, options.pyramid_start_size)[:-1]
+    coarse = coarse if pyramid_run else []
+    kept = [(max(1, round(height * s / options.size)), max(1, round(width * s / options.size))) for s in coarse]
     return memory.check_memory(
         height_width,
         options.size,
+        kept_shapes=kept,
         optimizer=options.optimizer,
         lbfgs_history=options.lbfgs_history,
         layers=layers,

@@ -86,8 +86,7 @@ def estimate_peak_bytes(
     activations = float(ACTIVATION_BYTES[compute_dtype] * _activation_floats(height, width, layers))
     if jit_compile:
         activations *= XLA_ACTIVATION_FACTOR
-    # L-BFGS: s and y per pair, plus previous image, gradient, direction and temporaries.
-    state = (2 * lbfgs_history + 6) * pixels if optimizer == "lbfgs" else 4 * pixels
+    state = _optimizer_floats(pixels, optimizer, lbfgs_history)
     sliced = (
         SLICED_BYTES_PER_FEATURE * (1 + style_scale**2) * sum(_layer_floats(height, width, n) for n in sliced_layers)
     )
@@ -118,6 +117,22 @@ def available_bytes() -> int | None:
     return None
 
 
+def _optimizer_floats(values: int, optimizer: str, lbfgs_history: int) -> int:
+    """Floats an optimiser keeps for an image of ``values`` numbers (height x width x 3)."""
+    # L-BFGS: s and y per pair, plus previous image, gradient, direction and temporaries.
+    return (2 * lbfgs_history + 6) * values if optimizer == "lbfgs" else 4 * values
+
+
+def kept_scale_bytes(height_width: tuple[int, int], optimizer: str, lbfgs_history: int) -> int:
+    """Memory a finished pyramid scale's optimiser keeps while the finer scales run, in bytes.
+
+    A :class:`nst_core.Stylizer` keeps every scale's optimiser (its state and images), so the
+    next run starts at once; they are allocated during the finest scale's peak.
+    """
+    values = height_width[0] * height_width[1] * 3
+    return 4 * (_optimizer_floats(values, optimizer, lbfgs_history) + 4 * values)
+
+
 def check_memory(
     height_width: tuple[int, int],
     size: int,
@@ -129,6 +144,7 @@ def check_memory(
     jit_compile: bool = False,
     sliced_layers: Sequence[str] = (),
     style_scale: float = 1.0,
+    kept_shapes: Sequence[tuple[int, int]] = (),
     available: int | None = None,
     stacklevel: int = 2,
 ) -> int:
@@ -140,7 +156,9 @@ def check_memory(
     back to fewer history pairs (with a warning, ``stacklevel`` as for
     :func:`warnings.warn` called here: 2 names the caller); if even
     :data:`MIN_LBFGS_HISTORY` pairs (or Adam) do not fit, the run is refused with the size
-    that would fit. A pyramid does not help here: its peak is at the finest scale.
+    that would fit. A pyramid does not help here: its peak is at the finest scale, with the
+    coarser scales' optimisers still kept (``kept_shapes``: their (height, width), at
+    ``height_width``'s scale; see :func:`kept_scale_bytes`).
     """
     available = available_bytes() if available is None else available
     layers = tuple(layers)
@@ -148,7 +166,8 @@ def check_memory(
     history = lbfgs_history
 
     def need(pairs: int, scale: float = 1.0) -> int:  # at ``scale`` times the size asked for
-        return estimate_peak_bytes(
+        kept = sum(kept_scale_bytes((round(h * scale), round(w * scale)), optimizer, pairs) for h, w in kept_shapes)
+        return kept + estimate_peak_bytes(
             round(height * scale),
             round(width * scale),
             optimizer,

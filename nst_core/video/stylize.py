@@ -282,7 +282,7 @@ def stylize_video(
     if mode == "optimize" or fast_refine_steps:
         # Refuse, or fall back to fewer L-BFGS pairs, before any work (or work folder) is done,
         # rather than crash out of memory mid-clip.
-        lbfgs_history = pipeline.check_memory(frame_options, shape[:2])
+        lbfgs_history = pipeline.check_memory(frame_options, shape[:2], pyramid_run=False)
 
     styles: list[np.ndarray] = []
     if not trained:

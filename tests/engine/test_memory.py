@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from nst_core import OptionError, StyleOptions, stylize
-from nst_core.engine.memory import MIN_LBFGS_HISTORY, estimate_peak_bytes
+from nst_core.engine.memory import MIN_LBFGS_HISTORY, estimate_peak_bytes, kept_scale_bytes
 from nst_core.pipeline import check_memory
 
 IMAGES = Path(__file__).resolve().parents[2] / "images"
@@ -32,7 +32,7 @@ def test_xla_is_estimated_to_need_more_memory():
     # the sliced loss: 48 bytes per value of block1 (512 x 512 x 64), for the image and the style
     sliced = estimate_peak_bytes(512, 512, sliced_layers=("block1_conv1",))
     assert sliced - estimate_peak_bytes(512, 512) == pytest.approx(48 * 2 * 512 * 512 * 64)
-    options = StyleOptions(size=512, precision="float32")
+    options = StyleOptions(size=512, precision="float32", pyramid_levels=1)
     available = estimate_peak_bytes(384, 512, "lbfgs", 20, options.content_layers + options.style_layers)
     assert check_memory(options, (384, 512), available=available) == 20
     with pytest.raises(OptionError, match="size 512 needs"):
@@ -45,7 +45,7 @@ def test_enough_memory_keeps_the_history():
 
 
 def test_tight_memory_falls_back_to_fewer_lbfgs_pairs():
-    options = StyleOptions(size=1024, lbfgs_history=50, precision="float32")
+    options = StyleOptions(size=1024, lbfgs_history=50, precision="float32", pyramid_levels=1)
     layers = options.content_layers + options.style_layers
     available = estimate_peak_bytes(768, 1024, "lbfgs", 10, layers)
     with pytest.warns(UserWarning, match="using 10 pairs"):
@@ -57,7 +57,7 @@ def test_mixed_precision_is_checked_with_its_smaller_activations(monkeypatch):
     from nst_core import pipeline
 
     monkeypatch.setattr(pipeline, "compute_dtype", lambda precision: "bfloat16" if precision == "mixed" else "float32")
-    options = StyleOptions(size=1024, precision="float32")
+    options = StyleOptions(size=1024, precision="float32", pyramid_levels=1)
     layers = options.content_layers + options.style_layers
     available = estimate_peak_bytes(768, 1024, "lbfgs", 20, layers, "bfloat16")
     assert check_memory(options.replace(precision="mixed"), (768, 1024), available=available) == 20
@@ -106,3 +106,16 @@ def test_a_size_nothing_fits_and_adam_are_said_plainly():
         check_memory(StyleOptions(size=512), (384, 512), available=2**20)
     with pytest.raises(OptionError, match=r"needs about \d+ MB of memory but only 1000 MB is available; use size"):
         check_memory(StyleOptions(size=1024, optimizer="adam"), (768, 1024), available=1000 * 2**20)
+
+
+def test_a_pyramid_run_counts_the_coarse_scales_it_keeps_during_the_finest():
+    # The Stylizer keeps the 512 px scale's optimiser while the 1024 px scale runs.
+    options = StyleOptions(size=1024, lbfgs_history=20, precision="float32", pyramid_levels=2)
+    layers = options.content_layers + options.style_layers
+    finest = estimate_peak_bytes(768, 1024, "lbfgs", 20, layers)
+    kept = kept_scale_bytes((384, 512), "lbfgs", 20)
+    assert kept > 0.02 * finest
+    assert check_memory(options, (768, 1024), available=finest + kept) == 20
+    with pytest.warns(UserWarning, match="using 1[0-9] pairs"):
+        assert check_memory(options, (768, 1024), available=finest) < 20
+    assert check_memory(options.replace(pyramid_levels=1), (768, 1024), available=finest) == 20
