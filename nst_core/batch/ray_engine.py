@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..cluster import connect
-from .jobs import Job
+from .jobs import Job, in_reuse_order
 from .local import Hook, StopRequests, _no_stop, run_job
 from .report import FAILED, Outcome
 from .store import Store
@@ -126,7 +126,9 @@ class RayEngine:
         from ray.exceptions import RayActorError, RayTaskError
 
         refs = self._sources(jobs)
-        waiting = list(reversed(jobs))
+        # Jobs of one shape in a row, as the local engine runs them: a worker's Stylizer then
+        # keeps its traced steps from one to the next.
+        waiting = list(reversed(in_reuse_order(jobs)))
         attempts: dict[str, int] = {}
         idle = [self._actor() for _ in range(min(self.workers, len(jobs)))]
         self.actors = list(idle)

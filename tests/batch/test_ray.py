@@ -92,3 +92,18 @@ def test_a_worker_killed_mid_batch_loses_nothing(cluster, tmp_path):
     assert visible == sorted([j.name for j in jobs] + [j.name.replace(".png", ".json") for j in jobs])
     assert all(read_pixels(tmp_path / "out" / j.name).shape == (48, 64, 3) for j in jobs)
     assert split_done(Store(tmp_path / "out"), jobs) == ([], jobs)
+
+
+@pytest.mark.vgg19
+def test_photos_of_mixed_shapes_go_to_the_workers_shape_by_shape(cluster, tmp_path):
+    from nst_core.batch.jobs import in_reuse_order
+
+    wide = write_photos(tmp_path / "wide", 2, size=(96, 72))
+    tall = write_photos(tmp_path / "tall", 2, size=(72, 96))
+    photos = [str(p) for pair in zip(wide, tall, strict=True) for p in pair]  # wide, tall, wide, tall
+    jobs = expand(photos, [[STYLES[0]]], [QUICK])
+    outcomes = list(RayEngine(quality=False, workers=1).run(jobs, Store(tmp_path / "out")))
+    shapes = [read_pixels(tmp_path / "out" / o.job.name).shape for o in outcomes]
+    # One worker runs them in the order given out: each shape's photos one after the other.
+    assert [o.job.key for o in outcomes] == [j.key for j in in_reuse_order(jobs)]
+    assert shapes[0] == shapes[1] != shapes[2] == shapes[3]
