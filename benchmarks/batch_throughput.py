@@ -32,24 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .common import ROOT, STYLE, machine_note, markdown_table, write_results
+from .common import ROOT, STYLE, machine_note, markdown_table, vgg19_flops, write_results
 
-#: (name, in channels, out channels, downsampling before it) of VGG19's convolutions up to block5_conv1.
-VGG19_CONVS = [
-    ("block1_conv1", 3, 64, 1),
-    ("block1_conv2", 64, 64, 1),
-    ("block2_conv1", 64, 128, 2),
-    ("block2_conv2", 128, 128, 2),
-    ("block3_conv1", 128, 256, 4),
-    ("block3_conv2", 256, 256, 4),
-    ("block3_conv3", 256, 256, 4),
-    ("block3_conv4", 256, 256, 4),
-    ("block4_conv1", 256, 512, 8),
-    ("block4_conv2", 512, 512, 8),
-    ("block4_conv3", 512, 512, 8),
-    ("block4_conv4", 512, 512, 8),
-    ("block5_conv1", 512, 512, 16),
-]
 #: Steps of a default run (StyleOptions.steps), for the GPU estimate.
 DEFAULT_STEPS = 300
 #: Assumed sustained throughput of GPUs, in FLOP/s, for the estimate (a fraction of their peak).
@@ -59,10 +43,9 @@ GPU_ASSUMPTIONS = {
 }
 
 
-def step_flops(height: int, width: int) -> float:
-    """FLOPs of one optimisation step: VGG19 forward to block5_conv1 (3x3 convolutions) and backward (2x)."""
-    forward = sum(2 * 9 * c_in * c_out * (height // down) * (width // down) for _, c_in, c_out, down in VGG19_CONVS)
-    return 3.0 * forward
+def step_flops(side: int) -> float:
+    """FLOPs of one optimisation step on a ``side`` x ``side`` image: VGG19 forward to block5_conv1 and backward (2x)."""
+    return 3.0 * vgg19_flops(side, stop="block5_conv1")
 
 
 def make_photos(folder: Path, count: int) -> list[Path]:
@@ -109,7 +92,7 @@ def gpu_estimates(sizes: list[int], step_counts: list[int]) -> str:
     """The table of estimated GPU rates (FLOP count over an assumed throughput), per size and step count."""
     rows = []
     for size in sizes:
-        flops = step_flops(size, size)
+        flops = step_flops(size)
         for gpu, rate in GPU_ASSUMPTIONS.items():
             for steps in step_counts:
                 seconds = steps * flops / rate

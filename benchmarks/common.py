@@ -108,3 +108,35 @@ def write_results(name: str, data: dict, table: str, note: str) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n")
     (RESULTS / f"{name}.md").write_text(table + "\n" + note + "\n")
+
+
+def conv_flops(model, side: int, stop: str | None = None) -> int:
+    """FLOPs of the 2-D convolutions of ``model`` on one ``side`` x ``side`` image, up to layer ``stop``.
+
+    The spatial scale is followed through the layers (in Keras' topological order): a stride
+    divides it, an upsampling or pooling multiplies or divides it by 2.
+    """
+    import keras
+
+    scale, flops = 1.0, 0
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Conv2D):
+            scale /= layer.strides[0]
+            kh, kw, cin, cout = layer.kernel.shape
+            positions = round(side * scale) ** 2
+            flops += 2 * positions * kh * kw * cin * cout
+        elif isinstance(layer, (keras.layers.MaxPooling2D, keras.layers.AveragePooling2D)):
+            scale /= 2
+        elif type(layer).__name__ == "NearestUpsampling2D":
+            scale *= 2
+        if stop is not None and layer.name == stop:
+            break
+    return flops
+
+
+def vgg19_flops(side: int, stop: str) -> int:
+    """FLOPs of VGG19's forward pass on one ``side`` x ``side`` image, up to layer ``stop`` (its convolutions)."""
+    import keras
+
+    vgg = keras.applications.VGG19(weights=None, include_top=False, input_shape=(side, side, 3))
+    return conv_flops(vgg, side, stop=stop)

@@ -27,7 +27,18 @@ import time
 
 import numpy as np
 
-from .common import CONTENT, RESULTS, STYLE, in_fresh_process, machine, machine_note, markdown_table, write_results
+from .common import (
+    CONTENT,
+    RESULTS,
+    STYLE,
+    conv_flops,
+    in_fresh_process,
+    machine,
+    machine_note,
+    markdown_table,
+    vgg19_flops,
+    write_results,
+)
 
 #: Colab T4 peak rates, FLOP/s (NVIDIA's data sheet).
 T4_PEAK = {"float32": 8.1e12, "float16": 65e12}
@@ -35,42 +46,15 @@ T4_PEAK = {"float32": 8.1e12, "float16": 65e12}
 SCHEDULES = (40_000, 2_000, 5_000)
 
 
-def conv_flops(model, side: int, stop: str | None = None) -> int:
-    """FLOPs of the 2-D convolutions of ``model`` on one ``side`` x ``side`` image, up to layer ``stop``.
-
-    The spatial scale is followed through the layers (in Keras' topological order): a stride
-    divides it, an upsampling or pooling multiplies or divides it by 2.
-    """
-    import keras
-
-    scale, flops = 1.0, 0
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.Conv2D):
-            scale /= layer.strides[0]
-            kh, kw, cin, cout = layer.kernel.shape
-            positions = round(side * scale) ** 2
-            flops += 2 * positions * kh * kw * cin * cout
-        elif isinstance(layer, (keras.layers.MaxPooling2D, keras.layers.AveragePooling2D)):
-            scale /= 2
-        elif type(layer).__name__ == "NearestUpsampling2D":
-            scale *= 2
-        if stop is not None and layer.name == stop:
-            break
-    return flops
-
-
 def step_flops(size: int, width: float, batch: int) -> dict[str, int]:
     """FLOPs of one training step: network forward ``N``, VGG19 forward ``V``, step total."""
-    import keras
-
     from nst_core.engine.choices import DEFAULT_CONTENT_LAYERS, DEFAULT_STYLE_LAYERS
     from nst_core.engine.vgg import VGG19_LAYERS
     from nst_core.fast.network import build_style_network
 
     deepest = max(DEFAULT_CONTENT_LAYERS + DEFAULT_STYLE_LAYERS, key=VGG19_LAYERS.index)
-    vgg = keras.applications.VGG19(weights=None, include_top=False, input_shape=(size, size, 3))
     network = conv_flops(build_style_network(width), size)
-    features = conv_flops(vgg, size, stop=deepest)
+    features = vgg19_flops(size, stop=deepest)
     return {"network": network, "vgg19": features, "step": batch * (3 * network + 3 * features)}
 
 
