@@ -123,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _masks(args: argparse.Namespace, content, styles: int):
     """The soft masks of ``--style-masks`` at the photo's size, or None without them (checked like nst's)."""
-    from ..image.masks import check_mask_sources, style_masks
+    from ..image.masks import check_mask_count, style_masks
     from ..options import StyleOptions
 
     if args.style_masks is None:
@@ -132,5 +132,6 @@ def _masks(args: argparse.Namespace, content, styles: int):
         raise OptionError("--style-blend-weights and --style-masks: each style paints its own region; give one")
     options = StyleOptions(style_masks=args.style_masks, regions=args.regions, mask_feather=args.mask_feather)
     assert options.style_masks is not None
-    check_mask_sources(options.style_masks, styles)
+    check_mask_count(options.style_masks, styles)
+    # style_masks reads each picture once, with check_mask_sources' one-line errors.
     return style_masks(options.style_masks, content, options.regions, options.mask_feather, args.content)
