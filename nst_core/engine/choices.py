@@ -43,6 +43,11 @@ MIN_PYRAMID_SIZE = 64
 #: which the independent judge of :mod:`nst_core.metrics` rates as more stylised, at a lower
 #: cost (see ``benchmarks/results/quality_512.md``).
 DEFAULT_PYRAMID_LEVELS = 2
+#: Halvings of the picture before the residual blocks of a network trained by ``nst train``
+#: (:mod:`nst_core.fast.network`): Johnson et al. 2016's two, and the range offered (up to a
+#: sixteenth of the side).
+JOHNSON_DOWNSAMPLINGS = 2
+DOWNSAMPLINGS_RANGE = (2, 4)
 
 
 def downsampling(layers: Sequence[str]) -> int:

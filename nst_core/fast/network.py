@@ -4,9 +4,10 @@
 trains a feed-forward image transformer per style against the loss of Gatys et al. Its
 shape here, as most later implementations have it:
 
-* a 9x9 convolution, then two 3x3 convolutions of stride 2 (a quarter of the side);
+* a 9x9 convolution, then 3x3 convolutions of stride 2, each halving the side and doubling
+  the channels (two in Johnson et al.'s network, to a quarter of the side);
 * residual blocks (two 3x3 convolutions and a skip) at that resolution;
-* two nearest-neighbour upsamplings each followed by a 3x3 convolution, "resize-convolution"
+* as many nearest-neighbour upsamplings each followed by a 3x3 convolution, "resize-convolution"
   (Odena, Dumoulin and Olah 2016, "Deconvolution and checkerboard artifacts"), in place of
   transposed convolutions, which leave a checkerboard;
 * a 9x9 convolution to RGB and a sigmoid, so the output is in [0, 1];
@@ -20,7 +21,10 @@ size (odd sides are rounded up by the halvings and cropped back at the end). Ima
 float32 RGB in [0, 1], shape (batch, height, width, 3).
 
 ``width`` scales every hidden layer's channels: 0.5 halves them, a quarter of the
-arithmetic. The layers are registered for Keras serialisation, so a ``.keras`` file saved
+arithmetic. ``downsamplings`` sets how far one output pixel sees: the residual blocks' 3x3
+convolutions reach twice as far at each halving, so a third one (an eighth of the side, with
+twice the channels there, about the same arithmetic) doubles the receptive field from about
+110 px to about 220 px, what strokes sized for a 512 px picture need. The layers are registered for Keras serialisation, so a ``.keras`` file saved
 from :func:`build_style_network` loads once this module is imported.
 """
 
@@ -31,7 +35,10 @@ from typing import Any
 import keras
 import tensorflow as tf
 
-#: Channels of the full-width network's three resolutions (Johnson et al. 2016).
+from ..engine.choices import DOWNSAMPLINGS_RANGE, JOHNSON_DOWNSAMPLINGS
+
+#: Channels of the full-width network's three resolutions (Johnson et al. 2016); each further
+#: halving doubles them again.
 BASE_CHANNELS = (32, 64, 128)
 #: Residual blocks at the lowest resolution (Johnson et al. 2016 use 5).
 RESIDUAL_BLOCKS = 5
@@ -168,35 +175,44 @@ class CropLike(keras.layers.Layer):
         return (x[0], like[1], like[2], x[3])
 
 
-def channels_for(width: float) -> tuple[int, int, int]:
-    """Hidden channels of the three resolutions at ``width``: 8, 16 and 32 times a whole number >= 1.
+def channels_for(width: float, downsamplings: int = JOHNSON_DOWNSAMPLINGS) -> tuple[int, ...]:
+    """Hidden channels of each resolution at ``width``, full side first: 8, 16, 32... times a whole number >= 1.
 
     ``width`` is rounded to a multiple of 0.25 (at least 0.25), so every layer keeps the
-    1:2:4 ratio and channels in multiples of 8, which vector units like.
+    1:2:4 ratio and channels in multiples of 8, which vector units like. There are
+    ``downsamplings + 1`` resolutions.
     """
     if not width > 0:
         raise ValueError(f"width must be > 0, got {width!r}")
+    low, high = DOWNSAMPLINGS_RANGE
+    if not (isinstance(downsamplings, int) and low <= downsamplings <= high):
+        raise ValueError(f"downsamplings must be a whole number from {low} to {high}, got {downsamplings!r}")
     unit = max(1, round(width * BASE_CHANNELS[0] / 8))
-    return (8 * unit, 16 * unit, 32 * unit)
+    return tuple(8 * unit * 2**level for level in range(downsamplings + 1))
 
 
 def build_style_network(
-    width: float = 1.0, residual_blocks: int = RESIDUAL_BLOCKS, dtype: str | None = None
+    width: float = 1.0,
+    residual_blocks: int = RESIDUAL_BLOCKS,
+    dtype: str | None = None,
+    downsamplings: int = JOHNSON_DOWNSAMPLINGS,
 ) -> keras.Model:
     """The image transformer of Johnson et al. 2016 (with the fixes above), untrained.
 
     Args:
         width: channel multiplier of every hidden layer; 0.5 costs about a quarter of 1.0.
-        residual_blocks: residual blocks at a quarter of the side.
+        residual_blocks: residual blocks at the lowest resolution.
         dtype: a Keras dtype policy (``"mixed_bfloat16"``, ``"mixed_float16"``) for
             training in 16 bits; None is float32. The output is float32 in every case.
+        downsamplings: halvings of the side before the residual blocks (2 in Johnson et
+            al. 2016; 3 doubles the receptive field at about the same arithmetic).
 
     Returns:
         a Keras model from images (batch, height, width, 3) in [0, 1] to images of the same
-        size in [0, 1]; any height and width of at least 5 px (the reflection padding of the
-        9x9 convolutions needs more than 4).
+        size in [0, 1]; any height and width of at least :func:`min_side` px (every reflection
+        padding needs a side longer than itself).
     """
-    small, middle, large = channels_for(width)
+    channels = channels_for(width, downsamplings)
     layer_kwargs: dict[str, Any] = {"dtype": dtype} if dtype else {}
 
     def conv(x, filters: int, kernel: int, stride: int = 1, name: str = ""):
@@ -209,16 +225,17 @@ def build_style_network(
         return keras.layers.ReLU(name=f"{name}_relu", **layer_kwargs)(x)
 
     inputs = keras.Input(shape=(None, None, 3), name="image")
-    x = conv_norm_relu(inputs, small, 9, name="down0")
-    x = conv_norm_relu(x, middle, 3, 2, name="down1")
-    x = conv_norm_relu(x, large, 3, 2, name="down2")
+    x = conv_norm_relu(inputs, channels[0], 9, name="down0")
+    for level in range(1, downsamplings + 1):
+        x = conv_norm_relu(x, channels[level], 3, 2, name=f"down{level}")
+    large = channels[-1]
     for index in range(residual_blocks):
         name = f"residual{index}"
         y = conv_norm_relu(x, large, 3, name=f"{name}a")
         y = conv(y, large, 3, name=f"{name}b")
         y = InstanceNormalization(name=f"{name}b_norm", **layer_kwargs)(y)
         x = keras.layers.Add(name=f"{name}_add", **layer_kwargs)([x, y])
-    for index, filters in enumerate((middle, small)):
+    for index, filters in enumerate(reversed(channels[:-1])):
         x = NearestUpsampling2D(name=f"up{index}_resize", **layer_kwargs)(x)
         x = conv_norm_relu(x, filters, 3, name=f"up{index}")
     x = conv(x, 3, 9, name="to_rgb")
@@ -232,9 +249,24 @@ def network_width(network: keras.Model) -> float:
     return network.get_layer("down0").filters / BASE_CHANNELS[0]
 
 
+def network_downsamplings(network: keras.Model) -> int:
+    """The ``downsamplings`` a network of :func:`build_style_network` was built with (from its layer names)."""
+    names = {layer.name for layer in network.layers}
+    return sum(1 for level in range(1, DOWNSAMPLINGS_RANGE[1] + 1) if f"down{level}" in names)
+
+
+def min_side(downsamplings: int = JOHNSON_DOWNSAMPLINGS) -> int:
+    """Shortest side, in pixels, a network with ``downsamplings`` paints.
+
+    The 9x9 convolutions' padding needs more than 4 px, and the 3x3 ones more than 1 px at
+    the lowest resolution, where a side is ``ceil(side / 2**downsamplings)``.
+    """
+    return max(5, 2**downsamplings + 1)
+
+
 def float32_copy(network: keras.Model) -> keras.Model:
     """The same network computing in float32, with the same weights (what is exported)."""
     blocks = sum(1 for layer in network.layers if layer.name.endswith("_add"))
-    copy = build_style_network(network_width(network), blocks)
+    copy = build_style_network(network_width(network), blocks, downsamplings=network_downsamplings(network))
     copy.set_weights([w.numpy() if hasattr(w, "numpy") else w for w in network.get_weights()])
     return copy

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..engine.choices import DOWNSAMPLINGS_RANGE
 from ..engine.memory import available_bytes
 from ..errors import ModelError, OptionError, one_line
 from .lite import _interpreter
@@ -33,6 +34,9 @@ PASS_BYTES_PER_PIXEL_CHANNEL = 96
 #: Channels of the outer layers of the widest network a ``.tflite`` file could hold (its
 #: layers are not inspected), for the memory check.
 _LITE_CHANNELS = 32
+#: Shortest side given to a ``.tflite`` file (its layers are not inspected): what the deepest
+#: network ``nst train`` offers needs (:func:`~nst_core.fast.network.min_side`).
+_LITE_MIN_SIDE = 2 ** DOWNSAMPLINGS_RANGE[1] + 1
 
 
 class TrainedStylizer(FastStylizer):
@@ -66,7 +70,7 @@ class TrainedStylizer(FastStylizer):
         import keras
         import tensorflow as tf
 
-        from . import network  # noqa: F401 - registers the network's layers with Keras
+        from . import network  # registers the network's layers with Keras
 
         if not zipfile.is_zipfile(self.path):  # Keras would call it "file not found"
             raise ModelError(f"{self.path}: not a Keras model file (not a zip archive; corrupt or of another kind)")
@@ -83,8 +87,10 @@ class TrainedStylizer(FastStylizer):
         self._network = model
         try:  # the outer layers' channels, for the memory check
             self._channels = int(model.get_layer("down0").filters)
+            self._min_side = network.min_side(network.network_downsamplings(model))
         except (ValueError, AttributeError):  # another image-to-image Keras network
             self._channels = _LITE_CHANNELS
+            self._min_side = network.min_side()
         # Traced once for every size (height and width free), so video frames do not retrace.
         self._call = tf.function(
             lambda x: model(x, training=False),
@@ -104,6 +110,7 @@ class TrainedStylizer(FastStylizer):
         self._interpreter = interpreter
         self._shape: tuple[int, ...] = (1, 64, 64, 3)
         self._channels = _LITE_CHANNELS
+        self._min_side = _LITE_MIN_SIDE
 
     def check_fits(self, height: int, width: int) -> None:
         """Raise OptionError if one pass over ``height`` x ``width`` px would not fit in memory."""
@@ -125,8 +132,10 @@ class TrainedStylizer(FastStylizer):
         strength = check_strength(strength)
         content = np.ascontiguousarray(content, dtype=np.float32)
         height, width = content.shape[:2]
-        if min(height, width) < 5:
-            raise OptionError(f"the image is {width}x{height} px; the network needs at least 5 px on each side")
+        if min(height, width) < self._min_side:
+            raise OptionError(
+                f"the image is {width}x{height} px; the network needs at least {self._min_side} px on each side"
+            )
         self.check_fits(height, width)
         painted = self._run(content[None])[0]
         painted = np.clip(np.asarray(painted, np.float32), 0.0, 1.0)

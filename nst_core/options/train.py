@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from ..engine.choices import DOWNSAMPLINGS_RANGE, JOHNSON_DOWNSAMPLINGS
 from ..engine.precision import PRECISIONS, check_precision
 from ..errors import OptionError
 from .loss import (
@@ -44,6 +45,9 @@ class TrainOptions:
         width: channel multiplier of the network (0.5: a quarter of the arithmetic of 1). The
             default 0.25 is the one width that paints 512 px at least twice as fast as Magenta's
             Lite network here (``benchmarks/results/trained_speed_256_512.md``).
+        downsamplings: halvings of the picture before the network's residual blocks: 2 as
+            Johnson et al. 2016; each more doubles how far a stroke reaches (the receptive
+            field) at about the same arithmetic (:mod:`nst_core.fast.network`).
         learning_rate: Adam's step size.
         checkpoint_every: steps between checkpoints (a stop loses at most this many).
         preview_every: steps between preview images (0: none).
@@ -79,6 +83,13 @@ class TrainOptions:
         "network",
         control=Control("width", 0.25, 2.0, 0.25),
     )
+    downsamplings: int = option(
+        JOHNSON_DOWNSAMPLINGS,
+        "halvings of the picture before the residual blocks: 2 as Johnson et al.; 3 doubles how far a stroke"
+        " reaches (larger strokes at 512 px) for about 5% more time",
+        "network",
+        control=Control("downsamplings", DOWNSAMPLINGS_RANGE[0], DOWNSAMPLINGS_RANGE[1], 1),
+    )
     learning_rate: float = option(
         1e-3, "Adam's step size", "network", control=Control("learning rate", 1e-4, 1e-2, 0.1, log=True)
     )
@@ -105,6 +116,7 @@ class TrainOptions:
         whole(self, "batch_size", minimum=1, maximum=1024)
         check_loss_options(self)
         number(self, "width", minimum=0.0, strict=True, maximum=MAX_WIDTH)
+        whole(self, "downsamplings", minimum=DOWNSAMPLINGS_RANGE[0], maximum=DOWNSAMPLINGS_RANGE[1])
         number(self, "learning_rate", minimum=0.0, strict=True, maximum=1.0)
         whole(self, "checkpoint_every", minimum=1)
         whole(self, "preview_every", minimum=0)

@@ -5,7 +5,7 @@ A ``tf.train.Checkpoint`` of all three, kept by a ``tf.train.CheckpointManager``
 session loses at most the steps since the last one; resuming restores the network's
 weights, Adam's moments and iteration count, and the step, so training continues exactly
 where it stopped rather than from scratch. ``settings.json`` beside them records what must
-not change between the runs (the network's width), so a resume with other settings is
+not change between the runs (the network's width and downsamplings), so a resume with other settings is
 refused instead of failing inside TensorFlow.
 """
 
@@ -16,6 +16,7 @@ from pathlib import Path
 
 import tensorflow as tf
 
+from ..engine.choices import JOHNSON_DOWNSAMPLINGS
 from ..errors import OptionError
 from ..image.io import atomic_output
 from ..options import TrainOptions
@@ -28,7 +29,7 @@ KEEP = 2
 
 def _settings(options: TrainOptions) -> dict:
     """What a resumed run must share with the run it continues."""
-    return {"width": options.width}
+    return {"width": options.width, "downsamplings": options.downsamplings}
 
 
 def check_output_folder(folder: Path, resume: bool) -> None:
@@ -52,7 +53,7 @@ class TrainingCheckpoint:
     Args:
         folder: the run's output folder.
         network, optimizer: what is saved and restored (the optimiser already built).
-        options: the run's options (its width is checked on resume).
+        options: the run's options (its network's shape is checked on resume).
     """
 
     def __init__(self, folder: Path, network, optimizer, options: TrainOptions):
@@ -78,6 +79,8 @@ class TrainingCheckpoint:
             stored = json.loads(settings_path.read_text())
         except (OSError, ValueError):
             stored = None
+        if isinstance(stored, dict):  # a file without the key is from a network of Johnson et al.'s shape
+            stored = {"downsamplings": JOHNSON_DOWNSAMPLINGS, **stored}
         if stored is not None and stored != _settings(self.options):
             raise OptionError(
                 f"{self.folder}: was trained with {stored}, not {_settings(self.options)}; resume with the same settings"

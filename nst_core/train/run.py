@@ -10,7 +10,7 @@ the command line) saves a checkpoint of the steps done and is raised again.
 Output folder::
 
     checkpoints/             the last two checkpoints (network, optimiser, step)
-    settings.json            what a resumed run must keep (the width)
+    settings.json            what a resumed run must keep (the network's shape)
     previews/step_000100.png the network's painting of the first photo, every preview_every steps
     logs/                    TensorBoard logs (with ``tensorboard``)
     model.keras, model_float16.tflite, model_int8.tflite   the exports

@@ -68,7 +68,7 @@ def build_trainer(style, options: TrainOptions) -> StyleTrainer:
     if options.seed is not None:
         keras.utils.set_random_seed(options.seed)
     policy = network_dtype_policy(options.precision)
-    network = build_style_network(options.width, dtype=policy)
+    network = build_style_network(options.width, dtype=policy, downsamplings=options.downsamplings)
     loss = TrainingLoss(style, options, compute_dtype(options.precision))
     loss.reseed(options.seed)
     trainer = StyleTrainer(network, loss)

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 import pytest
 
-from nst_core.fast.network import InstanceNormalization, ReflectionPadding2D
+from nst_core.fast.network import (
+    InstanceNormalization,
+    ReflectionPadding2D,
+    build_style_network,
+    float32_copy,
+    network_downsamplings,
+)
 
 
 def test_instance_normalisation_gives_each_channel_of_each_image_its_learnt_mean_and_spread():
@@ -33,3 +40,17 @@ def test_reflection_padding_mirrors_the_border_without_repeating_the_edge():
 def test_reflection_padding_refuses_a_side_it_cannot_mirror():
     with pytest.raises(ValueError, match="needs a side of more than 4 px, got 4"):
         ReflectionPadding2D(4)(np.zeros((1, 4, 9, 3), np.float32))
+
+
+@pytest.mark.parametrize("downsamplings", [2, 3])
+def test_each_halving_halves_the_residual_blocks_side_and_the_float32_copy_keeps_the_shape(downsamplings):
+    keras.utils.set_random_seed(1)
+    network = build_style_network(width=0.25, downsamplings=downsamplings, dtype="mixed_bfloat16")
+    probe = keras.Model(network.input, network.get_layer("residual0_add").output)
+    assert tuple(probe(np.zeros((1, 48, 40, 3), np.float32)).shape[1:3]) == (48 >> downsamplings, 40 >> downsamplings)
+    copy = float32_copy(network)
+    assert network_downsamplings(copy) == downsamplings
+    image = np.random.default_rng(0).random((1, 37, 50, 3)).astype(np.float32)
+    painted = np.asarray(copy(image))
+    assert painted.shape == image.shape
+    np.testing.assert_allclose(painted, np.asarray(network(image), np.float32), atol=0.05)

@@ -168,3 +168,16 @@ def test_a_trained_network_paints_only_inside_its_mask(models, tmp_path):
     assert np.abs(result[:, right] - photo[:, right]).max() < 2 / 255  # the photo, 8-bit rounded
     assert np.abs(result[:, inside] - painted[:, inside]).max() < 2 / 255
     assert np.abs(painted[:, inside] - photo[:, inside]).mean() > 0.05  # the network did paint there
+
+
+def test_a_deeper_network_exports_and_paints_any_size_it_can_and_refuses_smaller(tmp_path):
+    keras.utils.set_random_seed(4)
+    files = export_network(build_style_network(width=0.25, downsamplings=3), tmp_path, kinds=("keras", "float16"))
+    for path in files.values():
+        model = fast.load_fast_model(str(path))
+        for height, width in [(17, 23), (37, 53), (64, 48)]:
+            assert model.paint(np.full((height, width, 3), 0.5, np.float32)).shape == (height, width, 3)
+    keras_model = fast.load_fast_model(str(files["keras"]))
+    assert keras_model.paint(np.full((9, 12, 3), 0.5, np.float32)).shape == (9, 12, 3)
+    with pytest.raises(OptionError, match="the network needs at least 9 px on each side"):
+        keras_model.paint(np.full((8, 12, 3), 0.5, np.float32))
