@@ -1,8 +1,9 @@
 """Frames per second of a trained style network against Magenta's Lite network, same run.
 
-    python -m benchmarks.trained_speed [--widths 0.25 0.5 1.0] [--sizes 256 512 1024] [--aspects 4:3 3:2] [--repeats 3]
+    python -m benchmarks.trained_speed [--widths 0.25 0.5 1.0] [--downsamplings 2 3] [--sizes 256 512 1024]
+        [--aspects 4:3 3:2] [--repeats 3]
 
-For each width, an untrained network (:func:`nst_core.fast.network.build_style_network`,
+For each width (and number of halvings, ``--downsamplings``), an untrained network (:func:`nst_core.fast.network.build_style_network`,
 random weights: the arithmetic does not depend on them) is exported as ``nst train`` exports
 it (Keras float32, Lite float16, Lite int8 calibrated on crops of ``images/tubingen.jpg``)
 and loaded as users load it (:class:`nst_core.fast.trained.TrainedStylizer`); one frame is
@@ -46,7 +47,7 @@ def magenta_models() -> dict:
     }
 
 
-def trained_models(width: float, folder: Path) -> dict:
+def trained_models(width: float, folder: Path, downsamplings: int = 2) -> dict:
     """An untrained network of ``width`` exported to ``folder`` and loaded: kind -> (stylizer, bytes)."""
     import keras
 
@@ -57,7 +58,7 @@ def trained_models(width: float, folder: Path) -> dict:
     from nst_core.train.export import export_network
 
     keras.utils.set_random_seed(0)
-    network = build_style_network(width)
+    network = build_style_network(width, downsamplings=downsamplings)
     photo = (load_image(CONTENT, 384) * 255).astype(np.uint8)
     files = export_network(network, folder, representative_crops([photo], 256, count=8))
     return {kind: (TrainedStylizer(path), path.stat().st_size) for kind, path in files.items()}
@@ -113,7 +114,8 @@ def report(args, info: dict, names: list[str], sizes_bytes: dict, results: dict)
     table = markdown_table(header, rows)
     command = "nice -n 15 python -m benchmarks.trained_speed" + (
         f" --widths {' '.join(f'{w:g}' for w in args.widths)} --sizes {' '.join(map(str, args.sizes))}"
-        f" --aspects {' '.join(args.aspects)}"
+        + ("" if args.downsamplings == [2] else f" --downsamplings {' '.join(map(str, args.downsamplings))}")
+        + f" --aspects {' '.join(args.aspects)}"
         f" --repeats {args.repeats} --large-repeats {args.large_repeats}"
         + ("" if args.name == "trained_speed" else f" --name {args.name}")
     )
@@ -122,7 +124,7 @@ def report(args, info: dict, names: list[str], sizes_bytes: dict, results: dict)
         f"`{command}`: frames per second (median of {args.repeats} rounds after a warm-up frame,"
         f" {args.large_repeats} above 512 px) of `images/tubingen.jpg` at each longest side (4:3, and cut"
         " to the other aspects); an untrained"
-        " network of each width, exported as `nst train` exports it and painted through"
+        " network of each width (dN: N halvings, not 2), exported as `nst train` exports it and painted through"
         " `TrainedStylizer.paint`; Magenta's Lite pair through `LiteStylizer.transfer` (384 px tiles, style"
         f" vector computed once). The ratio is the median over rounds of {REFERENCE}'s seconds over the"
         f" model's in the same round (above 1: faster). Parameters: {parameters}. Shared machine, niced;"
@@ -136,6 +138,9 @@ def report(args, info: dict, names: list[str], sizes_bytes: dict, results: dict)
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--widths", type=float, nargs="+", default=[0.25, 0.5, 1.0])
+    parser.add_argument(
+        "--downsamplings", type=int, nargs="+", default=[2], help="halvings before the residual blocks (default 2)"
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[256, 512, 1024])
     parser.add_argument("--aspects", nargs="+", default=["4:3", "3:2"], help="width:height of the photo")
     parser.add_argument("--repeats", type=int, default=3, help="rounds per size up to 512 px (default 3)")
@@ -153,13 +158,15 @@ def main(argv: list[str] | None = None) -> int:
         vector = model.style_vector(style)
         painters[name] = lambda c, m=model, v=vector: m.transfer(c, v)
     with tempfile.TemporaryDirectory() as temporary:
-        for width in args.widths:
-            params = build_style_network(width).count_params()
-            for kind, (model, nbytes) in trained_models(width, Path(temporary) / f"w{width}").items():
-                name = f"trained w{width:g} {'Keras float32' if kind == 'keras' else 'Lite ' + kind}"
+        for width, halvings in [(w, d) for w in args.widths for d in args.downsamplings]:
+            label = f"w{width:g}" + ("" if halvings == 2 else f" d{halvings}")
+            params = build_style_network(width, downsamplings=halvings).count_params()
+            models = trained_models(width, Path(temporary) / f"w{width}d{halvings}", halvings)
+            for kind, (model, nbytes) in models.items():
+                name = f"trained {label} {'Keras float32' if kind == 'keras' else 'Lite ' + kind}"
                 painters[name] = model.paint
                 sizes_bytes[name] = nbytes
-            sizes_bytes[f"w{width:g} parameters"] = params
+            sizes_bytes[f"{label} parameters"] = params
         results: dict = {}
         for size, aspect in [(size, aspect) for size in args.sizes for aspect in args.aspects]:
             content = photo_at(load_image(CONTENT), size, aspect)

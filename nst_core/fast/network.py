@@ -24,8 +24,9 @@ float32 RGB in [0, 1], shape (batch, height, width, 3).
 arithmetic. ``downsamplings`` sets how far one output pixel sees: the residual blocks' 3x3
 convolutions reach twice as far at each halving, so a third one (an eighth of the side, with
 twice the channels there, about the same arithmetic) doubles the receptive field from about
-110 px to about 220 px, what strokes sized for a 512 px picture need. The layers are registered for Keras serialisation, so a ``.keras`` file saved
-from :func:`build_style_network` loads once this module is imported.
+110 px to about 220 px, what strokes sized for a 512 px picture need. The layers are
+registered for Keras serialisation, so a ``.keras`` file saved from
+:func:`build_style_network` loads once this module is imported.
 """
 
 from __future__ import annotations
@@ -178,8 +179,8 @@ class CropLike(keras.layers.Layer):
 def channels_for(width: float, downsamplings: int = JOHNSON_DOWNSAMPLINGS) -> tuple[int, ...]:
     """Hidden channels of each resolution at ``width``, full side first: 8, 16, 32... times a whole number >= 1.
 
-    ``width`` is rounded to a multiple of 0.25 (at least 0.25), so every layer keeps the
-    1:2:4 ratio and channels in multiples of 8, which vector units like. There are
+    ``width`` is rounded to a multiple of 0.25 (at least 0.25), so the channels double at
+    each halving and stay multiples of 8, which vector units like. There are
     ``downsamplings + 1`` resolutions.
     """
     if not width > 0:
