@@ -114,7 +114,7 @@ class StyleOptions:
         "how closely the result keeps the photo's shapes", "weights (higher means more of it)"
     )
     style_weight: float = style_weight_option(
-        "style strength, the same for every painting: about 1 a light texture, 10 a strong style that keeps"
+        "style strength, the same for every painting: about 1 a light texture, 20 a strong style that keeps"
         " the scene readable, 100 the painting's texture over most of the photo",
         "weights (higher means more of it)",
     )

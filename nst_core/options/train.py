@@ -10,6 +10,7 @@ from ..engine.choices import DOWNSAMPLINGS_RANGE, JOHNSON_DOWNSAMPLINGS
 from ..engine.precision import PRECISIONS, check_precision
 from ..errors import OptionError
 from .loss import (
+    NETWORK_STYLE_WEIGHT,
     check_loss_options,
     content_weight_option,
     layers_option,
@@ -72,7 +73,11 @@ class TrainOptions:
     )
     batch_size: int = option(4, "photos per step", "training", control=Control("batch", 1, 16, 1))
     content_weight: float = content_weight_option("how closely the network keeps the photos' shapes", "weights")
-    style_weight: float = style_weight_option("style strength, as for nst", "weights")
+    style_weight: float = style_weight_option(
+        "style strength, as for nst, but lower by default: a network gives up the photo sooner",
+        "weights",
+        default=NETWORK_STYLE_WEIGHT,
+    )
     tv_weight: float = tv_weight_option("weights")
     style_loss: str = style_loss_option("gram (Gram matrices) or sliced (sliced Wasserstein), as for nst", "weights")
     content_layers: tuple[str, ...] = layers_option("content", "weights")
