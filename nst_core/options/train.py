@@ -91,7 +91,7 @@ class TrainOptions:
     downsamplings: int = option(
         JOHNSON_DOWNSAMPLINGS,
         "halvings of the picture before the residual blocks: 2 as Johnson et al.; 3 doubles how far a stroke"
-        " reaches (larger strokes at 512 px) for about 5% more time",
+        " reaches (larger strokes at 512 px), at about the same speed",
         "network",
         control=Control("downsamplings", DOWNSAMPLINGS_RANGE[0], DOWNSAMPLINGS_RANGE[1], 1),
     )
