@@ -132,13 +132,13 @@ def _video_args(argv: list[str]):
     return video_cli.build_parser().parse_args(["clip.mp4", "s.jpg", *argv])
 
 
-def test_video_defaults_come_from_the_spec_with_its_own_size_and_steps():
+def test_video_defaults_come_from_the_spec_with_its_own_size_steps_and_strength():
     args = _video_args([])
     assert VideoOptions(**option_values(args, VideoOptions)) == VideoOptions()
     overrides = {
         name: change["default"] for name, change in SUBCOMMAND_STYLE_OPTIONS["video"].items() if "default" in change
     }
-    assert overrides == {"size": 256, "steps": 50}
+    assert overrides == {"size": 256, "steps": 50, "style_weight": 10.0}
     assert StyleOptions(**option_values(args, StyleOptions)) == StyleOptions(**overrides)
 
 
@@ -300,6 +300,12 @@ def test_a_trained_network_and_a_picture_share_the_losss_options():
 
     picture = {field.name: (field.default, spec.choices, spec.control) for field, spec in option_fields(StyleOptions)}
     network = {field.name: (field.default, spec.choices, spec.control) for field, spec in option_fields(TrainOptions)}
+    # A picture is painted stronger than a network is trained or a clip is painted, each as measured.
+    from nst_core.options import VIDEO_STYLE_WEIGHT
+    from nst_core.options.loss import NETWORK_STYLE_WEIGHT, PICTURE_STYLE_WEIGHT
+
+    assert StyleOptions().style_weight == PICTURE_STYLE_WEIGHT > NETWORK_STYLE_WEIGHT == TrainOptions().style_weight
+    assert video_cli.build_parser().parse_args(["clip.mp4", "s.jpg"]).style_weight == VIDEO_STYLE_WEIGHT
     for name in LOSS_FIELDS:
         if name == "style_weight":
             assert picture[name][1:] == network[name][1:]

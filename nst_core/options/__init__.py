@@ -13,7 +13,14 @@ from .fast import FastOptions
 from .spec import Control, OptionSpec, option, option_fields
 from .style import INIT_CHOICES, StyleOptions
 from .train import TrainOptions
-from .video import DEFAULT_FAST_BLEND, DEFAULT_TEMPORAL_WEIGHT, MODES, VIDEO_PRESERVE_COLORS, VideoOptions
+from .video import (
+    DEFAULT_FAST_BLEND,
+    DEFAULT_TEMPORAL_WEIGHT,
+    MODES,
+    VIDEO_PRESERVE_COLORS,
+    VIDEO_STYLE_WEIGHT,
+    VideoOptions,
+)
 
 __all__ = [
     "DEFAULT_FAST_BLEND",
@@ -22,6 +29,7 @@ __all__ = [
     "MODES",
     "SUBCOMMAND_STYLE_OPTIONS",
     "VIDEO_PRESERVE_COLORS",
+    "VIDEO_STYLE_WEIGHT",
     "Control",
     "FastOptions",
     "OptionSpec",

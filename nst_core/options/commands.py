@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .video import VIDEO_PRESERVE_COLORS
+from .video import VIDEO_PRESERVE_COLORS, VIDEO_STYLE_WEIGHT
 
 #: The StyleOptions fields ``nst video`` and ``nst fast`` offer (``nst`` offers all of them),
 #: each with what differs there: its ``"default"``, or OptionSpec attributes (``"help"``, ...).
@@ -13,7 +13,7 @@ SUBCOMMAND_STYLE_OPTIONS: dict[str, dict[str, dict[str, Any]]] = {
         "size": {"default": 256, "help": "longest side of the frames, in pixels"},
         "steps": {"default": 50, "help": "optimisation steps per frame"},
         "content_weight": {},
-        "style_weight": {},
+        "style_weight": {"default": VIDEO_STYLE_WEIGHT},
         "tv_weight": {},
         "style_scale": {},
         "optimizer": {},

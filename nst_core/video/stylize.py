@@ -33,7 +33,7 @@ from ..engine.color import match_color_histogram
 from ..engine.optimize import PixelOptimizer
 from ..errors import OptionError
 from ..image.io import ImageSource, image_list, load_image, os_error_reason, save_image, to_uint8
-from ..options import DEFAULT_FAST_BLEND, DEFAULT_TEMPORAL_WEIGHT, MODES, StyleOptions
+from ..options import DEFAULT_FAST_BLEND, DEFAULT_TEMPORAL_WEIGHT, MODES, VIDEO_STYLE_WEIGHT, StyleOptions
 from .flow import DIS_PRESETS, frame_flow, warp
 
 FRAME_PATTERN = "frame_{:05d}.png"
@@ -248,7 +248,7 @@ def stylize_video(
             with the same inputs resumes after the last one there.
         on_frame: called with (index, stylised frame) after each frame, also resumed ones.
     """
-    options = options or StyleOptions()
+    options = options or StyleOptions(style_weight=VIDEO_STYLE_WEIGHT)
     if mode not in MODES:
         raise OptionError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     if flow_preset not in DIS_PRESETS:
