@@ -160,8 +160,8 @@ class CropLike(keras.layers.Layer):
     """Crop the first input to the height and width of the second.
 
     The stride-2 convolutions round odd sides up (a side ``n`` becomes ``ceil(n / 2)``), so
-    the two upsamplings give ``4 * ceil(n / 4)`` px, at least ``n``: the crop gives back the
-    input's size.
+    ``d`` halvings and as many upsamplings give ``2**d * ceil(n / 2**d)`` px, at least ``n``:
+    the crop gives back the input's size.
     """
 
     def call(self, inputs):
