@@ -26,6 +26,13 @@ def write_photos(folder: Path, count: int = 3, size: tuple[int, int] = (96, 72))
     return paths
 
 
+def interleaved_shapes(folder: Path) -> list[str]:
+    """Four photos alternating landscape and portrait (96x72, 72x96, 96x72, 72x96), as paths."""
+    wide = write_photos(folder / "wide", 2, size=(96, 72))
+    tall = write_photos(folder / "tall", 2, size=(72, 96))
+    return [str(p) for pair in zip(wide, tall, strict=True) for p in pair]
+
+
 def read_pixels(path: Path) -> np.ndarray:
     """A picture file's pixels (decoding it all: a half-written file fails here)."""
     with Image.open(path) as image:

@@ -12,7 +12,7 @@ from nst_core.batch import Store, expand, split_done
 from nst_core.batch.local import run_local
 from nst_core.options import StyleOptions
 
-from .helpers import STYLES, read_pixels, write_photos
+from .helpers import STYLES, interleaved_shapes, read_pixels, write_photos
 
 QUICK = StyleOptions(size=64, steps=2, seed=0)
 
@@ -42,9 +42,7 @@ def test_three_photos_by_two_styles_with_one_trace(tmp_path, monkeypatch):
 
 @pytest.mark.vgg19
 def test_photos_of_mixed_shapes_are_painted_shape_by_shape(tmp_path, monkeypatch):
-    wide = write_photos(tmp_path / "wide", 2, size=(96, 72))
-    tall = write_photos(tmp_path / "tall", 2, size=(72, 96))
-    photos = [str(p) for pair in zip(wide, tall, strict=True) for p in pair]  # wide, tall, wide, tall
+    photos = interleaved_shapes(tmp_path)
     jobs = expand(photos, [[STYLES[0]]], [QUICK])
     built = []
     build_extractor = pipeline.build_extractor

@@ -23,7 +23,7 @@ from nst_core.batch.local import run_local  # noqa: E402
 from nst_core.batch.ray_engine import RayEngine  # noqa: E402
 from nst_core.options import StyleOptions  # noqa: E402
 
-from .helpers import STYLES, read_pixels, write_photos  # noqa: E402
+from .helpers import STYLES, interleaved_shapes, read_pixels, write_photos  # noqa: E402
 
 QUICK = StyleOptions(size=64, steps=2, seed=0)
 
@@ -98,9 +98,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(cluster, tmp_path):
 def test_photos_of_mixed_shapes_go_to_the_workers_shape_by_shape(cluster, tmp_path):
     from nst_core.batch.jobs import in_reuse_order
 
-    wide = write_photos(tmp_path / "wide", 2, size=(96, 72))
-    tall = write_photos(tmp_path / "tall", 2, size=(72, 96))
-    photos = [str(p) for pair in zip(wide, tall, strict=True) for p in pair]  # wide, tall, wide, tall
+    photos = interleaved_shapes(tmp_path)
     jobs = expand(photos, [[STYLES[0]]], [QUICK])
     outcomes = list(RayEngine(quality=False, workers=1).run(jobs, Store(tmp_path / "out")))
     shapes = [read_pixels(tmp_path / "out" / o.job.name).shape for o in outcomes]
