@@ -50,6 +50,15 @@ JOHNSON_DOWNSAMPLINGS = 2
 DOWNSAMPLINGS_RANGE = (2, 4)
 
 
+def network_min_side(downsamplings: int = JOHNSON_DOWNSAMPLINGS) -> int:
+    """Shortest side, in pixels, a trained network with ``downsamplings`` halvings paints.
+
+    The 9x9 convolutions' padding needs more than 4 px, and the 3x3 ones more than 1 px at
+    the lowest resolution, where a side is ``ceil(side / 2**downsamplings)``.
+    """
+    return max(5, 2**downsamplings + 1)
+
+
 def downsampling(layers: Sequence[str]) -> int:
     """How many times VGG19 has halved the image by the deepest of ``layers`` (its pooling layers)."""
     deepest = max(VGG19_LAYERS.index(name) for name in layers)

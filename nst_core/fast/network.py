@@ -210,7 +210,8 @@ def build_style_network(
 
     Returns:
         a Keras model from images (batch, height, width, 3) in [0, 1] to images of the same
-        size in [0, 1]; any height and width of at least :func:`min_side` px (every reflection
+        size in [0, 1]; any height and width of at least
+        :func:`~nst_core.engine.choices.network_min_side` px (every reflection
         padding needs a side longer than itself).
     """
     channels = channels_for(width, downsamplings)
@@ -254,15 +255,6 @@ def network_downsamplings(network: keras.Model) -> int:
     """The ``downsamplings`` a network of :func:`build_style_network` was built with (from its layer names)."""
     names = {layer.name for layer in network.layers}
     return sum(1 for level in range(1, DOWNSAMPLINGS_RANGE[1] + 1) if f"down{level}" in names)
-
-
-def min_side(downsamplings: int = JOHNSON_DOWNSAMPLINGS) -> int:
-    """Shortest side, in pixels, a network with ``downsamplings`` paints.
-
-    The 9x9 convolutions' padding needs more than 4 px, and the 3x3 ones more than 1 px at
-    the lowest resolution, where a side is ``ceil(side / 2**downsamplings)``.
-    """
-    return max(5, 2**downsamplings + 1)
 
 
 def float32_copy(network: keras.Model) -> keras.Model:

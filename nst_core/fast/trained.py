@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..engine.choices import DOWNSAMPLINGS_RANGE
+from ..engine.choices import DOWNSAMPLINGS_RANGE, network_min_side
 from ..engine.memory import available_bytes
 from ..errors import ModelError, OptionError, one_line
 from .lite import _interpreter
@@ -35,8 +35,8 @@ PASS_BYTES_PER_PIXEL_CHANNEL = 96
 #: layers are not inspected), for the memory check.
 _LITE_CHANNELS = 32
 #: Shortest side given to a ``.tflite`` file (its layers are not inspected): what the deepest
-#: network ``nst train`` offers needs (:func:`~nst_core.fast.network.min_side`).
-_LITE_MIN_SIDE = 2 ** DOWNSAMPLINGS_RANGE[1] + 1
+#: network ``nst train`` offers needs.
+_LITE_MIN_SIDE = network_min_side(DOWNSAMPLINGS_RANGE[1])
 
 
 class TrainedStylizer(FastStylizer):
@@ -87,10 +87,10 @@ class TrainedStylizer(FastStylizer):
         self._network = model
         try:  # the outer layers' channels, for the memory check
             self._channels = int(model.get_layer("down0").filters)
-            self._min_side = network.min_side(network.network_downsamplings(model))
+            self._min_side = network_min_side(network.network_downsamplings(model))
         except (ValueError, AttributeError):  # another image-to-image Keras network
             self._channels = _LITE_CHANNELS
-            self._min_side = network.min_side()
+            self._min_side = network_min_side()
         # Traced once for every size (height and width free), so video frames do not retrace.
         self._call = tf.function(
             lambda x: model(x, training=False),
