@@ -48,6 +48,7 @@ class _HttpRedirectsOnly(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: D102
         if not is_url(newurl):
+            fp.close()  # urllib closes the redirect's body only when it follows it
             raise urllib.error.URLError(f"redirect to {display_url(newurl)} refused (only http and https)")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
@@ -87,6 +88,7 @@ def read_url(
                 if time.monotonic() > deadline:
                     raise ImageError(f"{shown}: download took longer than {total_s:g} s, stopped")
     except urllib.error.HTTPError as err:
+        err.close()  # the error holds the connection, which a kept traceback would keep open
         raise ImageError(f"{shown}: could not download (HTTP {err.code} {one_line(err.reason, 80)})") from None
     except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as err:
         reason = getattr(err, "reason", None) or err

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import http.server
 import io
+import os
 import socketserver
 import struct
 import threading
 import time
 import warnings
 import zlib
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import numpy as np
 import pytest
@@ -223,6 +224,28 @@ def test_broken_bodies_and_hostile_server_text_give_one_clean_line():
             load_image(f"http://{host}/hostile.jpg")
         message = str(info.value)
         assert "\x1b" not in message and "\x07" not in message and "\n" not in message
+
+
+def _open_sockets() -> int:
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        with suppress(FileNotFoundError):  # closed by another thread meanwhile
+            count += os.readlink(f"/proc/self/fd/{fd}").startswith("socket:")
+    return count
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts sockets through /proc")
+@pytest.mark.parametrize("path", ["missing.jpg", "hostile.jpg", "to-ftp.jpg", "chunked.jpg"])
+def test_a_failed_download_closes_its_connection(path):
+    """Even while the error is kept (a notebook keeps the last one), its connection is closed."""
+    with _server() as host:
+        before = _open_sockets()
+        with pytest.raises(ImageError) as info:
+            load_image(f"http://{host}/{path}")
+        deadline = time.monotonic() + 5  # the server's side of the connection closes in its own thread
+        while _open_sockets() > before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _open_sockets() == before, info.value
 
 
 def test_one_line_drops_control_characters():

@@ -110,6 +110,7 @@ def test_url_is_downloaded_and_http_errors_are_clear():
             load_image(f"{base}/missing.jpg")
     finally:
         server.shutdown()
+        server.server_close()
 
 
 def test_resize_keeps_the_aspect_ratio():
