@@ -3,10 +3,13 @@
     python -m benchmarks.quality                      # the table and the picture sheet, 512 px
     python -m benchmarks.quality --sweep              # also the style-weight sweep and its plot
     python -m benchmarks.quality --methods default sliced --size 256 --steps 100 --name quality_256
+    python -m benchmarks.quality --methods default --variant "cl45=--content-layers block4_conv2,block5_conv2" \
+        --name quality_512_cl45 --sheet /tmp/cl45.jpg   # a candidate default, beside today's
 
 For each reference pair of ``../shared/eval/jcjohnson/`` (the Tübingen photo painted as The
 Starry Night, The Scream and The Shipwreck, 512x384 px), every method (our defaults, and each
-style loss at its default weight) paints the same pair at ``--size``; the three numbers of
+style loss at its default weight, and each ``--variant``: the defaults changed by ``nst``'s own
+flags) paints the same pair at ``--size``; the three numbers of
 :mod:`nst_core.metrics` are measured for it and for jcjohnson's output, all at the size of
 the output being measured. Writes ``benchmarks/results/NAME.{json,md}`` and the picture sheet
 ``docs/quality_sheet.jpg`` (content, style, jcjohnson's, ours). With ``--sweep``, a sweep of
@@ -18,8 +21,10 @@ on each). Needs ``$NST_MODELS_DIR`` (or ``../shared/models``) for the judge's mo
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
+import shlex
 import time
 from pathlib import Path
 
@@ -42,6 +47,32 @@ METHODS: dict[str, dict] = {
     "sliced": {"style_loss": "sliced"},
 }
 DOCS = ROOT / "docs"
+
+
+def variant(text: str) -> tuple[str, dict]:
+    """``NAME=FLAGS``: a method named NAME, the defaults changed by ``nst``'s FLAGS; (name, changes).
+
+    The flags go through the ``nst`` command's own parser and :class:`~nst_core.options.StyleOptions`,
+    so a candidate default is written, checked and measured as a user would give it.
+    """
+    from nst_core.cli.stylize import build_parser, options_from_args
+    from nst_core.errors import NSTError
+    from nst_core.options import StyleOptions
+
+    name, sep, flags = text.partition("=")
+    if not sep or not name or name in METHODS:
+        raise SystemExit(f"--variant {text!r}: give NAME=FLAGS, with a NAME other than {', '.join(METHODS)}")
+    try:
+        chosen = options_from_args(build_parser().parse_args(["content", "style", *shlex.split(flags)]))
+    except NSTError as err:
+        raise SystemExit(f"--variant {text!r}: {err}") from None
+    defaults = StyleOptions()
+    changes = {
+        f.name: getattr(chosen, f.name)
+        for f in dataclasses.fields(StyleOptions)
+        if getattr(chosen, f.name) != getattr(defaults, f.name)
+    }
+    return name, changes
 
 
 def measure(output: np.ndarray, style: Path) -> dict:
@@ -163,6 +194,14 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=512, help="longest side of the results, px (default: 512)")
     parser.add_argument("--steps", type=int, help="steps per run (default: the options' default)")
     parser.add_argument("--methods", nargs="+", default=["default", "sliced"], choices=list(METHODS))
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME=FLAGS",
+        help="also measure the defaults changed by nst's FLAGS, as method NAME (repeatable), for example"
+        " 'cl45=--content-layers block4_conv2,block5_conv2'",
+    )
     parser.add_argument("--pairs", nargs="+", default=list(PAIRS), choices=list(PAIRS))
     parser.add_argument("--name", default="quality_512", help="results file name (default: quality_512)")
     parser.add_argument("--sheet", default=str(DOCS / "quality_sheet.jpg"), help="picture sheet path")
@@ -185,6 +224,8 @@ def main() -> None:
     parser.add_argument("--sweep-weights", type=float, nargs="+", default=[1.0, 3.0, 10.0, 30.0, 100.0])
     parser.add_argument("--sweep-losses", nargs="+", default=["gram", "sliced"])
     args = parser.parse_args()
+    variants = dict(variant(text) for text in args.variant)
+    methods = {**METHODS, **variants}
     if "NST_MODELS_DIR" not in os.environ and (SHARED / "models").is_dir():
         os.environ["NST_MODELS_DIR"] = str(SHARED / "models")
 
@@ -200,7 +241,7 @@ def main() -> None:
         for pair in args.pairs:
             records[pair] = {"jcjohnson/neural-style": measure(reference(pair, args.size), PAIRS[pair])}
             row = [load_image(CONTENT), load_image(PAIRS[pair]), reference(pair, args.size)]
-            for method in args.methods:
+            for method in [*args.methods, *variants]:
                 saved = Path(args.outputs) / f"{pair}_{method}" if args.outputs else None
                 if saved is not None and saved.with_suffix(".json").exists():  # done by an earlier run
                     image = load_image(saved.with_suffix(".png"))
@@ -208,7 +249,7 @@ def main() -> None:
                 elif method in args.cached_only:
                     continue
                 else:
-                    image, record = run_method(stylizer, pair, args.size, args.steps, METHODS[method])
+                    image, record = run_method(stylizer, pair, args.size, args.steps, methods[method])
                     if saved is not None:
                         from nst_core.image.io import save_image
 
@@ -226,7 +267,9 @@ def main() -> None:
             f"`{command}`: {args.size} px, every option at its default but those the method names; numbers of"
             " `nst_core.metrics` (lower is better on each; judge 1 = no style transferred). Picture sheet:"
             f" `{Path(args.sheet).relative_to(ROOT) if Path(args.sheet).is_relative_to(ROOT) else args.sheet}`"
-            " (columns: content, style, jcjohnson/neural-style, then the methods in order). " + machine_note(info)
+            " (columns: content, style, jcjohnson/neural-style, then the methods in order). "
+            + "".join(f"Method `{name}`: options {changes}. " for name, changes in variants.items())
+            + machine_note(info)
         )
         write_results(args.name, {"command": command, "machine": info, "results": records}, table, note)
         print(table)
