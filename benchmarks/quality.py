@@ -234,7 +234,7 @@ def main() -> None:
 
     info = machine()
     stylizer = nst_core.Stylizer()
-    command = "python -m benchmarks.quality " + " ".join(os.sys.argv[1:])
+    command = "python -m benchmarks.quality " + shlex.join(os.sys.argv[1:])
     if not args.sweep_only:
         records: dict = {}
         sheet_rows = []
