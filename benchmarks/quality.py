@@ -24,6 +24,7 @@ import argparse
 import dataclasses
 import json
 import os
+import re
 import shlex
 import time
 from pathlib import Path
@@ -60,8 +61,10 @@ def variant(text: str) -> tuple[str, dict]:
     from nst_core.options import StyleOptions
 
     name, sep, flags = text.partition("=")
-    if not sep or not name or name in METHODS:
-        raise SystemExit(f"--variant {text!r}: give NAME=FLAGS, with a NAME other than {', '.join(METHODS)}")
+    if not sep or not re.fullmatch(r"[A-Za-z0-9_-]+", name) or name in METHODS:
+        raise SystemExit(
+            f"--variant {text!r}: give NAME=FLAGS, NAME of letters, digits, - and _, other than {', '.join(METHODS)}"
+        )
     try:
         chosen = options_from_args(build_parser().parse_args(["content", "style", *shlex.split(flags)]))
     except NSTError as err:
@@ -72,7 +75,16 @@ def variant(text: str) -> tuple[str, dict]:
         for f in dataclasses.fields(StyleOptions)
         if getattr(chosen, f.name) != getattr(defaults, f.name)
     }
+    if {"size", "steps"} & changes.keys():  # the benchmark's own --size and --steps hold for every method
+        raise SystemExit(f"--variant {text!r}: give --size and --steps to the benchmark, not to a variant")
+    if not changes:
+        raise SystemExit(f"--variant {text!r}: its flags change no option; that is the default method")
     return name, changes
+
+
+def _as_json(changes: dict) -> dict:
+    """``changes`` as they read back from a saved record (tuples become lists)."""
+    return json.loads(json.dumps(changes))
 
 
 def measure(output: np.ndarray, style: Path) -> dict:
@@ -238,6 +250,7 @@ def main() -> None:
     if not args.sweep_only:
         records: dict = {}
         sheet_rows = []
+        cached: list[str] = []
         for pair in args.pairs:
             records[pair] = {"jcjohnson/neural-style": measure(reference(pair, args.size), PAIRS[pair])}
             row = [load_image(CONTENT), load_image(PAIRS[pair]), reference(pair, args.size)]
@@ -246,10 +259,14 @@ def main() -> None:
                 if saved is not None and saved.with_suffix(".json").exists():  # done by an earlier run
                     image = load_image(saved.with_suffix(".png"))
                     record = json.loads(saved.with_suffix(".json").read_text())
+                    if record.get("options", _as_json(methods[method])) != _as_json(methods[method]):
+                        raise SystemExit(f"{saved}.json was painted with other options; give another NAME")
+                    cached.append(f"{pair} {method}")
                 elif method in args.cached_only:
                     continue
                 else:
                     image, record = run_method(stylizer, pair, args.size, args.steps, methods[method])
+                    record["options"] = _as_json(methods[method])
                     if saved is not None:
                         from nst_core.image.io import save_image
 
@@ -269,6 +286,12 @@ def main() -> None:
             f" `{Path(args.sheet).relative_to(ROOT) if Path(args.sheet).is_relative_to(ROOT) else args.sheet}`"
             " (columns: content, style, jcjohnson/neural-style, then the methods in order). "
             + "".join(f"Method `{name}`: options {changes}. " for name, changes in variants.items())
+            + (
+                f"Taken from {args.outputs}, painted by an earlier run (seconds and load are that run's):"
+                f" {', '.join(cached)}. "
+                if cached
+                else ""
+            )
             + machine_note(info)
         )
         write_results(args.name, {"command": command, "machine": info, "results": records}, table, note)
