@@ -255,18 +255,19 @@ def main() -> None:
             records[pair] = {"jcjohnson/neural-style": measure(reference(pair, args.size), PAIRS[pair])}
             row = [load_image(CONTENT), load_image(PAIRS[pair]), reference(pair, args.size)]
             for method in [*args.methods, *variants]:
+                options = _as_json(methods[method])
                 saved = Path(args.outputs) / f"{pair}_{method}" if args.outputs else None
                 if saved is not None and saved.with_suffix(".json").exists():  # done by an earlier run
                     image = load_image(saved.with_suffix(".png"))
                     record = json.loads(saved.with_suffix(".json").read_text())
-                    if record.get("options", _as_json(methods[method])) != _as_json(methods[method]):
+                    if record.get("options", options) != options:
                         raise SystemExit(f"{saved}.json was painted with other options; give another NAME")
                     cached.append(f"{pair} {method}")
                 elif method in args.cached_only:
                     continue
                 else:
                     image, record = run_method(stylizer, pair, args.size, args.steps, methods[method])
-                    record["options"] = _as_json(methods[method])
+                    record["options"] = options
                     if saved is not None:
                         from nst_core.image.io import save_image
 
