@@ -59,6 +59,11 @@ def network_min_side(downsamplings: int = JOHNSON_DOWNSAMPLINGS) -> int:
     return max(5, 2**downsamplings + 1)
 
 
+#: Shortest side every network ``nst train`` offers paints (the deepest one's), for a network
+#: whose layers cannot be inspected and for pictures given to a network not yet built.
+ANY_NETWORK_MIN_SIDE = network_min_side(DOWNSAMPLINGS_RANGE[1])
+
+
 def downsampling(layers: Sequence[str]) -> int:
     """How many times VGG19 has halved the image by the deepest of ``layers`` (its pooling layers)."""
     deepest = max(VGG19_LAYERS.index(name) for name in layers)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..engine.choices import DOWNSAMPLINGS_RANGE, network_min_side
+from ..engine.choices import ANY_NETWORK_MIN_SIDE, network_min_side
 from ..engine.memory import available_bytes
 from ..errors import ModelError, OptionError, one_line
 from .lite import _interpreter
@@ -34,9 +34,6 @@ PASS_BYTES_PER_PIXEL_CHANNEL = 96
 #: Channels of the outer layers of the widest network a ``.tflite`` file could hold (its
 #: layers are not inspected), for the memory check.
 _LITE_CHANNELS = 32
-#: Shortest side given to a ``.tflite`` file (its layers are not inspected): what the deepest
-#: network ``nst train`` offers needs.
-_LITE_MIN_SIDE = network_min_side(DOWNSAMPLINGS_RANGE[1])
 
 
 class TrainedStylizer(FastStylizer):
@@ -110,7 +107,7 @@ class TrainedStylizer(FastStylizer):
         self._interpreter = interpreter
         self._shape: tuple[int, ...] = (1, 64, 64, 3)
         self._channels = _LITE_CHANNELS
-        self._min_side = _LITE_MIN_SIDE
+        self._min_side = ANY_NETWORK_MIN_SIDE  # a .tflite file's layers are not inspected
 
     def check_fits(self, height: int, width: int) -> None:
         """Raise OptionError if one pass over ``height`` x ``width`` px would not fit in memory."""

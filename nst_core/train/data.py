@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..engine.choices import DOWNSAMPLINGS_RANGE, network_min_side
+from ..engine.choices import ANY_NETWORK_MIN_SIDE
 from ..engine.memory import available_bytes
 from ..errors import ImageError, OptionError
 from ..image.io import load_image, resize, to_uint8
@@ -126,5 +126,5 @@ def preview_photo(photos: list[np.ndarray], size: int) -> np.ndarray:
     photo = photos[0].astype(np.float32) / 255.0
     height, width = photo.shape[:2]
     scale = 2 * size / max(height, width)
-    floor = network_min_side(DOWNSAMPLINGS_RANGE[1])  # the deepest network's padding must fit
+    floor = ANY_NETWORK_MIN_SIDE
     return resize(photo, (max(floor, round(height * scale)), max(floor, round(width * scale))))
