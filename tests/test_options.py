@@ -292,6 +292,27 @@ def test_fast_takes_numpy_numbers_and_refuses_a_size_that_is_not_whole():
         fast_stylize(np.zeros((32, 32, 3)), np.zeros((32, 32, 3)), size=float("nan"), model=object())
 
 
+def test_style_options_for_a_command_start_from_that_commands_defaults():
+    from nst_core.options import style_options_for
+
+    for command, parser, argv in (
+        ("video", video_cli.build_parser(), ["clip.mp4", "s.jpg"]),
+        ("stylize", build_parser(), ["c.jpg", "s.jpg"]),
+    ):
+        assert style_options_for(command) == StyleOptions(**option_values(parser.parse_args(argv), StyleOptions)), (
+            command
+        )
+    changed = style_options_for("video", steps=7)
+    assert (
+        changed.steps == 7
+        and changed.style_weight == style_options_for("video").style_weight != StyleOptions().style_weight
+    )
+    with pytest.raises(OptionError, match="steps"):
+        style_options_for("video", steps=-1)
+    with pytest.raises(ValueError, match="command must be"):
+        style_options_for("vidoe")
+
+
 def test_a_trained_network_and_a_picture_share_the_losss_options():
     # nst train learns the loss nst optimises: same ranges, choices and checks, and the same
     # defaults but the style strength (see nst_core.options.loss).

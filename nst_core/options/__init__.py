@@ -8,7 +8,7 @@ or :class:`TrainOptions`). The
 documented and validated in exactly one place: its field.
 """
 
-from .commands import SUBCOMMAND_STYLE_OPTIONS
+from .commands import SUBCOMMAND_STYLE_OPTIONS, style_options_for
 from .fast import FastOptions
 from .spec import Control, OptionSpec, option, option_fields
 from .style import INIT_CHOICES, StyleOptions
@@ -38,4 +38,5 @@ __all__ = [
     "VideoOptions",
     "option",
     "option_fields",
+    "style_options_for",
 ]

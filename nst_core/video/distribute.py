@@ -29,7 +29,7 @@ import numpy as np
 
 from ..errors import NSTError, OptionError, one_line
 from ..image.io import ImageSource, image_list, load_image
-from ..options import VIDEO_STYLE_WEIGHT, StyleOptions
+from ..options import StyleOptions, style_options_for
 from ..options.video import DEFAULT_CUT_THRESHOLD, DEFAULT_OVERLAP, ENGINES
 from .chunks import Chunk, join_chunks, plan_chunks, scene_cuts
 from .stylize import VideoResult, _clip_palette, _fingerprint, _open_work_dir, remove_work_dir, stylize_video
@@ -117,7 +117,7 @@ def stylize_chunked(
         settings: the other keyword arguments of ``stylize_video`` (``first_steps``,
             ``temporal_weight``, ``mode``...), applied to every chunk.
     """
-    options = options or StyleOptions(style_weight=VIDEO_STYLE_WEIGHT)
+    options = options or style_options_for("video")
     if engine not in ENGINES:
         raise OptionError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
     unknown = set(settings) - (set(stylize_video.__kwdefaults__ or {}) - {"work_dir", "on_frame"})

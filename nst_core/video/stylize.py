@@ -33,7 +33,7 @@ from ..engine.color import match_color_histogram
 from ..engine.optimize import PixelOptimizer
 from ..errors import OptionError
 from ..image.io import ImageSource, image_list, load_image, os_error_reason, save_image, to_uint8
-from ..options import DEFAULT_FAST_BLEND, DEFAULT_TEMPORAL_WEIGHT, MODES, VIDEO_STYLE_WEIGHT, StyleOptions
+from ..options import DEFAULT_FAST_BLEND, DEFAULT_TEMPORAL_WEIGHT, MODES, StyleOptions, style_options_for
 from .flow import DIS_PRESETS, frame_flow, warp
 
 FRAME_PATTERN = "frame_{:05d}.png"
@@ -232,6 +232,7 @@ def stylize_video(
             whose style is built in.
         options: the per-frame optimisation options (``steps`` is the steps of every frame
             after the first); ``size`` is ignored: frames are used at their own size.
+            Default: ``nst video``'s (``style_options_for("video")``).
         first_steps: steps for the first frame, which starts from scratch (default 2 x steps).
         temporal_weight: weight of :class:`TemporalLoss`; 0 turns the term off.
         warm_start: start each frame from the previous result warped by the flow (Ruder
@@ -248,7 +249,7 @@ def stylize_video(
             with the same inputs resumes after the last one there.
         on_frame: called with (index, stylised frame) after each frame, also resumed ones.
     """
-    options = options or StyleOptions(style_weight=VIDEO_STYLE_WEIGHT)
+    options = options or style_options_for("video")
     if mode not in MODES:
         raise OptionError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     if flow_preset not in DIS_PRESETS:

@@ -10,6 +10,8 @@ import pytest
 import tensorflow as tf
 
 from nst_core import cli
+from nst_core.cli import video as video_cli
+from nst_core.cli.flags import option_values
 from nst_core.errors import NSTError, OptionError
 from nst_core.image.io import save_image
 from nst_core.options import StyleOptions
@@ -102,6 +104,25 @@ def test_interrupted_run_resumes_at_the_next_unfinished_frame(scene, tmp_path):
         save_image(foreign, work / "frame_00001.png")
         with pytest.raises(OptionError, match="frame_00001.png: changed since this run wrote it"):
             video.stylize_video(frames, STYLE, TINY, first_steps=3, work_dir=work)
+
+
+@pytest.mark.vgg19
+def test_a_clip_painted_without_options_takes_nst_videos_defaults(scene, tmp_path):
+    # A Python user gets what `nst video` gives: 50 steps a frame at strength 10, not a
+    # picture's 300 at 20. The work folder's fingerprint holds the options, so a resume
+    # tells whether two runs had the same ones.
+    frames, work = scene[0][:2], tmp_path / "work"
+
+    def stop_after_first(index, image):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        video.stylize_video(frames, STYLE, first_steps=1, work_dir=work, on_frame=stop_after_first)
+    with pytest.raises(OptionError, match="different"):
+        video.stylize_video(frames, STYLE, StyleOptions(), first_steps=1, work_dir=work)
+    args = video_cli.build_parser().parse_args(["clip.mp4", str(STYLE)])
+    command_defaults = StyleOptions(**option_values(args, StyleOptions))
+    assert video.stylize_video(frames, STYLE, command_defaults, first_steps=1, work_dir=work).resumed == 1
 
 
 @pytest.mark.vgg19
