@@ -12,6 +12,7 @@ is painted in The Starry Night by
   ``$NST_MODELS_DIR``, float16 transfer network),
 * the optimisation with default settings (``nst PHOTO images/starry_night.jpg --size SIZE``),
   run through the command line, its outputs kept in ``--work`` and reused by later runs
+  while the defaults are the same
   (``--nst-only`` makes just them, to start early),
 
 and scored by :func:`nst_core.metrics.quality`: style distance, content distance, the
@@ -62,19 +63,26 @@ def nst_command(photo: Path, output: Path, size: int) -> list[str]:
 
 
 def run_nst(photos: dict[str, Path], work: Path, size: int) -> dict[str, float]:
-    """Run ``nst`` for each photo whose output is not in ``work`` yet; name -> seconds (kept in ``work``)."""
-    record = work / f"nst_seconds_{size}.json"
-    seconds = json.loads(record.read_text()) if record.exists() else {}
+    """Paint each photo with ``nst``'s defaults, reusing kept outputs; name -> seconds.
+
+    An output in ``work`` is reused only if it was painted with today's defaults, not an
+    older strength, say.
+    """
+    from nst_core.options import StyleOptions
+
+    defaults = repr(StyleOptions(size=size))
+    record = work / f"nst_runs_{size}.json"
+    runs = json.loads(record.read_text()) if record.exists() else {}
     for name, photo in photos.items():
         output = work / f"nst_{name}_{size}.png"
-        if output.exists() and name in seconds:
+        if output.exists() and runs.get(name, {}).get("options") == defaults:
             continue
         start = time.perf_counter()
         subprocess.run(nst_command(photo, output, size), check=True, env=os.environ.copy())
-        seconds[name] = time.perf_counter() - start
-        record.write_text(json.dumps(seconds))
-        print(f"nst {name}: {seconds[name]:.0f} s", flush=True)
-    return seconds
+        runs[name] = {"seconds": time.perf_counter() - start, "options": defaults}
+        record.write_text(json.dumps(runs))
+        print(f"nst {name}: {runs[name]['seconds']:.0f} s", flush=True)
+    return {name: runs[name]["seconds"] for name in photos}
 
 
 def sheet(columns: list[list[np.ndarray]], names: list[str], path: Path, cell: int = 256) -> Path:
@@ -133,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     from nst_core.fast import fast_stylize, load_fast_model
     from nst_core.image.io import load_image, save_image
     from nst_core.metrics import quality
+    from nst_core.options import StyleOptions
 
     magenta = load_fast_model()
     trained = {kind: load_fast_model(args.model_dir / f"model_{kind}.tflite") for kind in ("float16", "int8")}
@@ -185,7 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         " transfer network was trained with: it may favour it). Style: `images/starry_night.jpg`. Equivalent"
         f" commands: trained `nst fast PHOTO --model {model_dir}/model_float16.tflite --size SIZE` (and"
         " `model_int8.tflite`); Magenta `nst fast PHOTO images/starry_night.jpg --size SIZE` (the Lite pair of"
-        f" `$NST_MODELS_DIR`); nst `nst PHOTO images/starry_night.jpg --size {args.size}` (default settings,"
+        f" `$NST_MODELS_DIR`); nst `nst PHOTO images/starry_night.jpg --size {args.size}` (default settings:"
+        f" style weight {StyleOptions().style_weight:g},"
         f" seconds per photo, niced under load: {', '.join(f'{k} {v:.0f}' for k, v in nst_seconds.items())})."
         f" Picture sheet: `{args.sheet.relative_to(ROOT) if args.sheet.is_relative_to(ROOT) else args.sheet}`."
         f" {machine_note(info)}"
