@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import subprocess
 import sys
 import time
@@ -181,14 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     table = markdown_table(header, rows)
     model_dir = args.model_dir
     note = (
-        f"`nice -n 15 python -m benchmarks.trained_quality --model-dir {model_dir} --size {args.size}"
-        f" --large {args.large} --large-photos {' '.join(args.large_photos)}"
-        + (
-            ""
-            if args.sheet == SHEET
-            else f" --sheet {args.sheet.relative_to(ROOT) if args.sheet.is_relative_to(ROOT) else args.sheet}"
-        )
-        + ("" if args.name == "trained_quality" else f" --name {args.name}")
+        f"`python -m benchmarks.trained_quality {shlex.join(sys.argv[1:] if argv is None else argv)}"
         + "`. Lower is better on every column; the judge is 1 for no style"
         " transferred and 0 for the style's own look (Magenta's style-prediction network, which Magenta's"
         " transfer network was trained with: it may favour it). Style: `images/starry_night.jpg`. Equivalent"
@@ -196,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         " `model_int8.tflite`); Magenta `nst fast PHOTO images/starry_night.jpg --size SIZE` (the Lite pair of"
         f" `$NST_MODELS_DIR`); nst `nst PHOTO images/starry_night.jpg --size {args.size}` (default settings:"
         f" style weight {StyleOptions().style_weight:g},"
-        f" seconds per photo, niced under load: {', '.join(f'{k} {v:.0f}' for k, v in nst_seconds.items())})."
+        f" seconds per photo when painted, on this shared machine: {', '.join(f'{k} {v:.0f}' for k, v in nst_seconds.items())})."
         f" Picture sheet: `{args.sheet.relative_to(ROOT) if args.sheet.is_relative_to(ROOT) else args.sheet}`."
         f" {machine_note(info)}"
     )
