@@ -66,8 +66,8 @@ def nst_command(photo: Path, output: Path, size: int) -> list[str]:
 def run_nst(photos: dict[str, Path], work: Path, size: int) -> dict[str, float]:
     """Paint each photo with ``nst``'s defaults, reusing kept outputs; name -> seconds.
 
-    An output in ``work`` is reused only if it was painted with today's defaults, not an
-    older strength, say.
+    An output in ``work`` is reused only if ``nst_runs_SIZE.json`` there records that the
+    current StyleOptions defaults painted it.
     """
     from nst_core.options import StyleOptions
 
@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         outputs = {f"trained {kind}": fast_stylize(content, model=model) for kind, model in trained.items()}
         outputs["Magenta"] = fast_stylize(content, str(STYLE), model=magenta)
         nst_file = args.work / f"nst_{name}_{size}.png"
-        if nst_file.exists():
+        if size == args.size and nst_file.exists():
             outputs["nst"] = load_image(nst_file)
         for method, image in outputs.items():
             save_image(image, args.work / f"{method.replace(' ', '_')}_{name}_{size}.png")
@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         " `model_int8.tflite`); Magenta `nst fast PHOTO images/starry_night.jpg --size SIZE` (the Lite pair of"
         f" `$NST_MODELS_DIR`); nst `nst PHOTO images/starry_night.jpg --size {args.size}` (default settings:"
         f" style weight {StyleOptions().style_weight:g},"
-        f" seconds per photo when painted, on this shared machine: {', '.join(f'{k} {v:.0f}' for k, v in nst_seconds.items())})."
+        f" seconds per photo when painted: {', '.join(f'{k} {v:.0f}' for k, v in nst_seconds.items())})."
         f" Picture sheet: `{args.sheet.relative_to(ROOT) if args.sheet.is_relative_to(ROOT) else args.sheet}`."
         f" {machine_note(info)}"
     )

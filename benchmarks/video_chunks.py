@@ -27,7 +27,7 @@ import time
 import numpy as np
 
 from nst_core.image.io import load_image, save_image
-from nst_core.options import StyleOptions
+from nst_core.options import style_options_for
 from nst_core.video import chunks as chunking
 from nst_core.video import clips, flow
 from nst_core.video.distribute import stylize_chunked
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-whole", action="store_true", help="do not stylise the whole clip in one piece")
     parser.add_argument("--sheet", help="save frames around the first join here: content / hard switch / cross-fade")
     args = parser.parse_args(argv)
-    options = StyleOptions(size=args.size, steps=args.steps, seed=0)
+    options = style_options_for("video", size=args.size, steps=args.steps, seed=0)
     frames = make_clip(args.first_shot, args.second_shot, args.size)
     flows = [flow.frame_flow(frames[t - 1], frames[t]) for t in range(1, len(frames))]
     cuts = chunking.scene_cuts(frames)

@@ -29,7 +29,7 @@ import tensorflow as tf
 from nst_core.engine.objective import StyleObjective
 from nst_core.engine.vgg import VGGFeatures
 from nst_core.image.io import load_image
-from nst_core.options import StyleOptions
+from nst_core.options import StyleOptions, style_options_for
 from nst_core.video import clips, flow
 from nst_core.video import stylize as video
 from nst_core.video.io import write_video
@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--first-steps", type=int, default=20, help="steps of the first frame")
     parser.add_argument("--gif", help="write content | independent | ours of the pan clip here")
     args = parser.parse_args(argv)
-    options = StyleOptions(size=args.size, steps=args.steps)
+    options = style_options_for("video", size=args.size, steps=args.steps)
     scenes = {
         "synthetic moving scene": clips.moving_scene(args.frames, args.size),
         "pan and zoom over tubingen.jpg": clips.pan_and_zoom(

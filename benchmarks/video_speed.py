@@ -32,13 +32,13 @@ def measure(size: int, steps: int, frames: int) -> dict:
     """Seconds per step and per frame (after the first) for one clip, in this process."""
     from nst_core.engine.vgg import VGGFeatures
     from nst_core.image.io import load_image
-    from nst_core.options import StyleOptions
+    from nst_core.options import style_options_for
     from nst_core.pipeline import objective_at_scale, prepare_images
     from nst_core.video import clips
     from nst_core.video import stylize as video
 
     clip = clips.pan_and_zoom(load_image(CONTENT), frames, size)
-    options = StyleOptions(size=max(clip[0].shape[:2]), steps=steps)
+    options = style_options_for("video", size=max(clip[0].shape[:2]), steps=steps)
     content, styles = prepare_images(clip[0], str(STYLE), options)
     extractor = VGGFeatures(options.content_layers + options.style_layers)
     objective = objective_at_scale(options, extractor, content, styles, options.size)[0]

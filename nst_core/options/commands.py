@@ -31,20 +31,29 @@ SUBCOMMAND_STYLE_OPTIONS: dict[str, dict[str, dict[str, Any]]] = {
     },
 }
 
+#: The commands :func:`style_options_for` knows: plain ``nst``, and each subcommand with defaults of its own.
+COMMANDS_WITH_DEFAULTS = ("nst",) + tuple(
+    command
+    for command, fields in SUBCOMMAND_STYLE_OPTIONS.items()
+    if any("default" in field for field in fields.values())
+)
+
 
 def style_options_for(command: str, **changes: Any) -> StyleOptions:
     """The StyleOptions that ``nst COMMAND`` starts from, with ``changes`` made.
 
     A subcommand's own defaults (:data:`SUBCOMMAND_STYLE_OPTIONS`) hold in the Python API and
-    the notebooks too: a clip's frames get ``nst video``'s 50 steps at strength 10 there as
-    well, not a picture's 300 at 20, which would take six times as long per frame.
+    the notebooks too, so that a clip painted from Python is painted as ``nst video`` paints it:
+    fewer steps a frame, at the strength its temporal loss was measured at.
 
     Args:
-        command: ``"stylize"`` (plain ``nst``: every StyleOptions default), ``"video"`` or ``"fast"``.
+        command: ``"nst"`` (plain ``nst``: every StyleOptions default) or ``"video"``.
+            ``nst fast`` takes :class:`~nst_core.options.FastOptions`; a clip in fast mode is
+            ``"video"``.
         changes: StyleOptions fields to set, checked as StyleOptions checks them.
     """
-    if command != "stylize" and command not in SUBCOMMAND_STYLE_OPTIONS:
-        raise ValueError(f"command must be stylize or one of {', '.join(SUBCOMMAND_STYLE_OPTIONS)}, got {command!r}")
+    if command not in COMMANDS_WITH_DEFAULTS:
+        raise ValueError(f"command must be one of {', '.join(COMMANDS_WITH_DEFAULTS)}, got {command!r}")
     defaults = {
         name: spec["default"] for name, spec in SUBCOMMAND_STYLE_OPTIONS.get(command, {}).items() if "default" in spec
     }

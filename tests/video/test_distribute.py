@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from nst_core import cli
+from nst_core.errors import OptionError
 from nst_core.image.io import save_image
-from nst_core.options import StyleOptions
+from nst_core.options import StyleOptions, style_options_for
 from nst_core.video import io as video_io
 from nst_core.video.distribute import remove_chunks_work_dir, stylize_chunked
 from nst_core.video.stylize import stylize_video
@@ -112,3 +113,14 @@ def test_histogram_colours_give_a_chunked_clip_the_palette_of_its_first_frame_as
     chunked = stylize_chunked(clip, STYLE, options, chunk_frames=3, overlap=0, **settings)
     for index, (chunk_frame, whole_frame) in enumerate(zip(chunked.frames, whole.frames, strict=True)):
         np.testing.assert_allclose(chunk_frame, whole_frame, atol=1e-5, err_msg=f"frame {index}")
+
+
+def test_a_chunked_clip_without_options_takes_nst_videos_defaults(clip, tmp_path):
+    # As stylize_video: the work folder's plan holds the options, so whether a second run
+    # resumes the first tells if they match (fast mode: no optimisation, only the check).
+    work, settings = tmp_path / "work", {"mode": "fast", "chunk_frames": 4, "overlap": 1}
+    first = stylize_chunked(clip[:4], STYLE, work_dir=work, **settings)
+    assert first.resumed == 0
+    with pytest.raises(OptionError, match="different"):
+        stylize_chunked(clip[:4], STYLE, StyleOptions(), work_dir=work, **settings)
+    assert stylize_chunked(clip[:4], STYLE, style_options_for("video"), work_dir=work, **settings).resumed == 4

@@ -108,10 +108,9 @@ def test_interrupted_run_resumes_at_the_next_unfinished_frame(scene, tmp_path):
 
 @pytest.mark.vgg19
 def test_a_clip_painted_without_options_takes_nst_videos_defaults(scene, tmp_path):
-    # A Python user gets what `nst video` gives: 50 steps a frame at strength 10, not a
-    # picture's 300 at 20. The work folder's fingerprint holds the options, so a resume
-    # tells whether two runs had the same ones.
-    frames, work = scene[0][:2], tmp_path / "work"
+    # A clip from Python is painted as nst video paints it. The work folder's fingerprint
+    # holds the options, so whether a second run resumes the first tells if they match.
+    frames, work = scene[0][:1], tmp_path / "work"
 
     def stop_after_first(index, image):
         raise KeyboardInterrupt
