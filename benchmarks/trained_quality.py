@@ -153,9 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         content = load_image(path, size)
         outputs = {f"trained {kind}": fast_stylize(content, model=model) for kind, model in trained.items()}
         outputs["Magenta"] = fast_stylize(content, str(STYLE), model=magenta)
-        nst_file = args.work / f"nst_{name}_{size}.png"
-        if size == args.size and nst_file.exists():
-            outputs["nst"] = load_image(nst_file)
+        if size == args.size:  # run_nst painted or checked every photo at this size
+            outputs["nst"] = load_image(args.work / f"nst_{name}_{size}.png")
         for method, image in outputs.items():
             save_image(image, args.work / f"{method.replace(' ', '_')}_{name}_{size}.png")
             report = quality(image, content, str(STYLE), judge_model=magenta)
@@ -174,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             print(rows[-1], flush=True)
         if size == args.size:
-            columns.append([content, outputs["trained float16"], outputs["Magenta"], outputs.get("nst", content * 0)])
+            columns.append([content, outputs["trained float16"], outputs["Magenta"], outputs["nst"]])
     sheet(columns, [f"{n} ({args.size} px)" for n in photos], args.sheet)
     info["load_average_end"] = machine()["load_average"]
 
