@@ -1,9 +1,9 @@
-"""The ``nst`` command and its subcommands (``nst fast``, ``nst video``).
+"""The ``nst`` command and its subcommands (``fast``, ``video``, ``train``, ``regions``, ``batch``).
 
-:mod:`~nst_core.cli.stylize` is ``nst CONTENT STYLE``, :mod:`~nst_core.cli.fast` and
-:mod:`~nst_core.cli.video` the subcommands; their flags are generated from the option spec
-of :mod:`nst_core.options` by :mod:`~nst_core.cli.flags`, and :mod:`~nst_core.cli.command`
-holds what they share. TensorFlow loads only when a run starts.
+:mod:`~nst_core.cli.stylize` is ``nst CONTENT STYLE``, and each subcommand is the module of
+its name; their flags are generated from the option spec of :mod:`nst_core.options` by
+:mod:`~nst_core.cli.flags`, and :mod:`~nst_core.cli.command` holds what they share.
+TensorFlow loads only when a run starts.
 """
 
 from __future__ import annotations

@@ -60,7 +60,8 @@ class StyleOptions:
         learning_rate: step size; None picks the optimiser's default.
         lbfgs_history: L-BFGS memory, in (step, gradient change) pairs.
         init: start from ``"content"``, ``"noise"``, ``"style"``, ``"fast"`` (the fast
-            network's result, see :mod:`~nst_core.fast`, so fewer steps finish it), or any
+            network's result, see :mod:`~nst_core.fast`: its strokes and palette as the start, not a
+            shortcut, as it starts with a higher loss), or any
             image (path, URL, array...).
         seed: makes noise initialisation, and so the whole run, repeat exactly on CPU.
         preserve_colors: ``"none"``, ``"luminance"`` (style transfer on luminance only) or
