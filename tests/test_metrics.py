@@ -5,7 +5,7 @@ import pytest
 
 import nst_core
 from nst_core import metrics
-from nst_core.image.io import load_image, resize
+from nst_core.image.io import load_image, resize, save_image
 
 from .helpers import CONTENT, STYLE, STYLE_2
 
@@ -14,7 +14,8 @@ SIZE = 96
 
 @pytest.fixture(scope="module")
 def images():
-    return load_image(CONTENT, SIZE), load_image(STYLE, SIZE)
+    """The photo and the painting at SIZE px, rounded to 8 bits as files hold them."""
+    return tuple(np.round(load_image(path, SIZE) * 255) / 255 for path in (CONTENT, STYLE))
 
 
 @pytest.mark.vgg19
@@ -66,6 +67,18 @@ def test_result_quality_reports_every_number():
     assert all(np.isfinite(v) and v >= 0 for v in numbers.values())
     assert "style distance" in str(report) and "style judge" in str(report)
     assert report.content_distance == pytest.approx(metrics.content_distance(result.image, CONTENT), rel=1e-5)
+
+
+@pytest.mark.fast_models
+@pytest.mark.vgg19
+def test_a_result_and_its_saved_file_measure_the_same(images, tmp_path):
+    # What a user reads after a run (nst --report, Result.quality) must be the file's numbers:
+    # the judge moves by up to about 0.01 when an image is rounded to 8 bits.
+    content, style = images
+    painted = np.clip(0.6 * content + 0.4 * resize(style, content.shape[:2]) + 0.0017, 0, 1).astype(np.float32)
+    saved = save_image(painted, tmp_path / "out.png")
+    from_memory = metrics.quality(painted, content, style).as_dict()
+    assert from_memory == pytest.approx(metrics.quality(saved, content, style).as_dict(), rel=1e-5)
 
 
 @pytest.mark.fast_models
