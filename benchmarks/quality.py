@@ -220,7 +220,7 @@ def main() -> None:
     parser.add_argument(
         "--outputs",
         help="save every result as DIR/PAIR_METHOD.png and .json, and take those already there instead of"
-        " painting them again (docs/make_readme_figure.py reads them too)",
+        " painting them again, measured anew (docs/make_readme_figure.py reads them too)",
     )
     parser.add_argument(
         "--cached-only",
@@ -262,6 +262,8 @@ def main() -> None:
                     record = json.loads(saved.with_suffix(".json").read_text())
                     if record.get("options", options) != options:
                         raise SystemExit(f"{saved}.json was painted with other options; give another NAME")
+                    # Measured again: the record's numbers are those of the metrics of its day.
+                    record.update(measure(image, PAIRS[pair]))
                     cached.append(f"{pair} {method}")
                 elif method in args.cached_only:
                     continue
@@ -288,7 +290,8 @@ def main() -> None:
             " (columns: content, style, jcjohnson/neural-style, then the methods in order). "
             + "".join(f"Method `{name}`: options {changes}. " for name, changes in variants.items())
             + (
-                f"Taken from {args.outputs}, painted by an earlier run (seconds and load are that run's):"
+                f"Taken from {args.outputs}, painted by an earlier run and measured now (seconds and load are"
+                " that run's):"
                 f" {', '.join(cached)}. "
                 if cached
                 else ""
