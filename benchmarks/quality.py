@@ -5,6 +5,8 @@
     python -m benchmarks.quality --methods default sliced --size 256 --steps 100 --name quality_256
     python -m benchmarks.quality --methods default --variant "cl45=--content-layers block4_conv2,block5_conv2" \
         --name quality_512_cl45 --sheet /tmp/cl45.jpg   # a candidate default, beside today's
+    python -m benchmarks.quality --methods default --pairs starry --repeats 3 --name quality_512_repeats \
+        --sheet /tmp/repeats.jpg   # how far runs of the same settings differ
 
 For each reference pair of ``../shared/eval/jcjohnson/`` (the Tübingen photo painted as The
 Starry Night, The Scream and The Shipwreck, 512x384 px), every method (our defaults, and each
@@ -215,6 +217,13 @@ def main() -> None:
         " 'cl45=--content-layers block4_conv2,block5_conv2'",
     )
     parser.add_argument("--pairs", nargs="+", default=list(PAIRS), choices=list(PAIRS))
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        help="paint each method this many times with the same options, to see how far runs differ"
+        " (floating-point order alone moves the judge); default 1",
+    )
     parser.add_argument("--name", default="quality_512", help="results file name (default: quality_512)")
     parser.add_argument("--sheet", default=str(DOCS / "quality_sheet.jpg"), help="picture sheet path")
     parser.add_argument(
@@ -236,6 +245,8 @@ def main() -> None:
     parser.add_argument("--sweep-weights", type=float, nargs="+", default=[1.0, 3.0, 10.0, 30.0, 100.0])
     parser.add_argument("--sweep-losses", nargs="+", default=["gram", "sliced"])
     args = parser.parse_args()
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
     variants = dict(variant(text) for text in args.variant)
     methods = {**METHODS, **variants}
     if "NST_MODELS_DIR" not in os.environ and (SHARED / "models").is_dir():
@@ -254,9 +265,11 @@ def main() -> None:
         for pair in args.pairs:
             records[pair] = {"jcjohnson/neural-style": measure(reference(pair, args.size), PAIRS[pair])}
             row = [load_image(CONTENT), load_image(PAIRS[pair]), reference(pair, args.size)]
-            for method in [*args.methods, *variants]:
+            for method, run in [(m, k) for m in [*args.methods, *variants] for k in range(1, args.repeats + 1)]:
                 options = _as_json(methods[method])
-                saved = Path(args.outputs) / f"{pair}_{method}" if args.outputs else None
+                # Run 1 keeps the method's own name (and file), so a kept picture serves as it.
+                label, stem = (method, method) if run == 1 else (f"{method} (run {run})", f"{method}_run{run}")
+                saved = Path(args.outputs) / f"{pair}_{stem}" if args.outputs else None
                 if saved is not None and saved.with_suffix(".json").exists():  # done by an earlier run
                     image = load_image(saved.with_suffix(".png"))
                     record = json.loads(saved.with_suffix(".json").read_text())
@@ -264,7 +277,7 @@ def main() -> None:
                         raise SystemExit(f"{saved}.json was painted with other options; give another NAME")
                     # Measured again: the record's numbers are those of the metrics of its day.
                     record.update(measure(image, PAIRS[pair]))
-                    cached.append(f"{pair} {method}")
+                    cached.append(f"{pair} {label}")
                 elif method in args.cached_only:
                     continue
                 else:
@@ -275,9 +288,9 @@ def main() -> None:
 
                         save_image(image, saved.with_suffix(".png"))
                         saved.with_suffix(".json").write_text(json.dumps(record))
-                records[pair][method] = record
+                records[pair][label] = record
                 row.append(image)
-                print(pair, method, record, flush=True)
+                print(pair, label, record, flush=True)
             sheet_rows.append(row)
         picture_sheet(sheet_rows, Path(args.sheet))
         info["load_average_end"] = [round(x, 2) for x in os.getloadavg()]

@@ -37,22 +37,53 @@ def test_a_malformed_variant_stops_the_benchmark_before_it_paints(text):
     assert info.value.code not in (0, None)
 
 
+TODAY = {"style_distance": 0.1, "content_distance": 0.2, "style_judge": 0.3, "sliced_wasserstein": 0.4}
+
+
+def run_benchmark(monkeypatch, *args: str) -> dict:
+    """The quality benchmark's main() with ``args``, measuring TODAY's numbers; what it would write."""
+    written: dict = {}
+    monkeypatch.setattr(quality, "measure", lambda output, style: dict(TODAY))
+    monkeypatch.setattr(quality, "reference", lambda pair, size: np.zeros((48, 64, 3), np.float32))
+    monkeypatch.setattr(quality, "picture_sheet", lambda rows, path: None)
+    monkeypatch.setattr(quality, "write_results", lambda name, data, table, note: written.update(data))
+    monkeypatch.setattr(sys, "argv", ["quality", *args, "--name", "t"])
+    quality.main()
+    return written
+
+
 def test_a_kept_output_is_measured_again_with_todays_metrics(tmp_path, monkeypatch):
     # A kept picture's record holds the numbers of the metrics of its day; the table must show
     # today's numbers of that picture (and the seconds of the run that painted it).
     save_image(np.full((48, 64, 3), 0.5, np.float32), tmp_path / "starry_default.png")
     old = {"seconds": 12.5, "steps": 450, "style_distance": 9.0, "content_distance": 9.0, "style_judge": 9.0}
     (tmp_path / "starry_default.json").write_text(json.dumps({**old, "sliced_wasserstein": 9.0, "options": {}}))
-    today = {"style_distance": 0.1, "content_distance": 0.2, "style_judge": 0.3, "sliced_wasserstein": 0.4}
-    written = {}
-    monkeypatch.setattr(quality, "measure", lambda output, style: dict(today))
-    monkeypatch.setattr(quality, "reference", lambda pair, size: np.zeros((48, 64, 3), np.float32))
-    monkeypatch.setattr(quality, "picture_sheet", lambda rows, path: None)
-    monkeypatch.setattr(quality, "write_results", lambda name, data, table, note: written.update(data))
-    argv = ["quality", "--methods", "default", "--pairs", "starry", "--outputs", str(tmp_path), "--name", "t"]
-    monkeypatch.setattr(sys, "argv", argv)
     monkeypatch.setenv("NST_MODELS_DIR", str(tmp_path))  # so main() leaves the environment alone
-    quality.main()
+    written = run_benchmark(monkeypatch, "--methods", "default", "--pairs", "starry", "--outputs", str(tmp_path))
     row = written["results"]["starry"]["default"]
-    assert {k: row[k] for k in today} == today
+    assert {k: row[k] for k in TODAY} == TODAY
     assert row["seconds"] == 12.5
+
+
+def test_repeats_paint_each_method_again_beside_a_kept_first_run(tmp_path, monkeypatch):
+    save_image(np.full((48, 64, 3), 0.5, np.float32), tmp_path / "starry_default.png")
+    (tmp_path / "starry_default.json").write_text(json.dumps({"seconds": 1.0, "options": {}}))
+    painted = []
+
+    def paint(stylizer, pair, size, steps, changes):
+        painted.append(pair)
+        return np.full((48, 64, 3), 0.25, np.float32), {"seconds": 2.0, **TODAY}
+
+    monkeypatch.setattr(quality, "run_method", paint)
+    monkeypatch.setenv("NST_MODELS_DIR", str(tmp_path))
+    argv = ["--methods", "default", "--pairs", "starry", "--outputs", str(tmp_path), "--repeats", "3"]
+    written = run_benchmark(monkeypatch, *argv)
+    assert list(written["results"]["starry"])[1:] == ["default", "default (run 2)", "default (run 3)"]
+    assert painted == ["starry", "starry"]  # run 1 was kept
+    assert (tmp_path / "starry_default_run3.png").is_file()
+
+
+def test_repeats_below_one_stop_the_benchmark(monkeypatch):
+    with pytest.raises(SystemExit) as info:
+        run_benchmark(monkeypatch, "--methods", "default", "--pairs", "starry", "--repeats", "0")
+    assert info.value.code == 2
