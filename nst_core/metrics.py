@@ -18,9 +18,11 @@ outputs. Lower is better on each; style and content distance trade against each 
 
 The VGG19 measures always use max pooling and float32, whatever a run used, and compare
 images at the output's size: the content is resized to the output's height and width and
-the styles to its longest side. The output is measured as it is saved, rounded to 8 bits a
-channel (PNG, JPEG and the notebook's download all hold 8 bits), so a result and its file give
-the same numbers: the judge alone moves by up to about 0.01 with that rounding.
+the styles to its longest side. The output is measured rounded to 8 bits a channel, as a PNG
+holds it (the notebook's download too; a JPEG's compression changes it further), so a result and
+its PNG give the same numbers: the judge alone moves by up to about 0.015 with that rounding. The
+photo and the paintings are used as given, so a float image off the 8-bit grid measured against
+itself is at a small distance, not exactly 0.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ def _output_and_styles(
 
 
 def _as_saved(output: ImageSource) -> np.ndarray:
-    """The output as its file holds it: 8 bits a channel (unchanged if it was read from one)."""
+    """The output as a PNG holds it: 8 bits a channel (unchanged if it was read from an 8-bit file)."""
     return to_uint8(load_image(output)).astype(np.float32) / 255.0
 
 

@@ -79,6 +79,15 @@ def test_a_result_and_its_saved_file_measure_the_same(images, tmp_path):
     saved = save_image(painted, tmp_path / "out.png")
     from_memory = metrics.quality(painted, content, style).as_dict()
     assert from_memory == pytest.approx(metrics.quality(saved, content, style).as_dict(), rel=1e-5)
+    # Each measure on its own too (nst batch's records call them one by one).
+    for measure in (metrics.style_distance, metrics.sliced_wasserstein_distance):
+        assert measure(painted, style) == pytest.approx(measure(saved, style), rel=1e-5)
+    assert metrics.content_distance(painted, content) == pytest.approx(
+        metrics.content_distance(saved, content), rel=1e-5
+    )
+    assert metrics.style_judge(painted, content, style) == pytest.approx(
+        metrics.style_judge(saved, content, style), rel=1e-5
+    )
 
 
 @pytest.mark.fast_models
