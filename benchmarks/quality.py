@@ -63,9 +63,11 @@ def variant(text: str) -> tuple[str, dict]:
     from nst_core.options import StyleOptions
 
     name, sep, flags = text.partition("=")
-    if not sep or not re.fullmatch(r"[A-Za-z0-9_-]+", name) or name in METHODS:
+    # A name ending in _runN would share the file of another method's repeat (see --repeats).
+    if not sep or not re.fullmatch(r"[A-Za-z0-9_-]+", name) or name in METHODS or re.search(r"_run\d+$", name):
         raise SystemExit(
-            f"--variant {text!r}: give NAME=FLAGS, NAME of letters, digits, - and _, other than {', '.join(METHODS)}"
+            f"--variant {text!r}: give NAME=FLAGS, NAME of letters, digits, - and _, other than"
+            f" {', '.join(METHODS)} and not ending in _run and a number"
         )
     try:
         chosen = options_from_args(build_parser().parse_args(["content", "style", *shlex.split(flags)]))
@@ -262,6 +264,7 @@ def main() -> None:
         records: dict = {}
         sheet_rows = []
         cached: list[str] = []
+        skipped: list[str] = []
         for pair in args.pairs:
             records[pair] = {"jcjohnson/neural-style": measure(reference(pair, args.size), PAIRS[pair])}
             row = [load_image(CONTENT), load_image(PAIRS[pair]), reference(pair, args.size)]
@@ -279,6 +282,7 @@ def main() -> None:
                     record.update(measure(image, PAIRS[pair]))
                     cached.append(f"{pair} {label}")
                 elif method in args.cached_only:
+                    skipped.append(f"{pair} {label}")
                     continue
                 else:
                     image, record = run_method(stylizer, pair, args.size, args.steps, methods[method])
@@ -309,6 +313,7 @@ def main() -> None:
                 if cached
                 else ""
             )
+            + (f"Not kept in {args.outputs}, so left out: {', '.join(skipped)}. " if skipped else "")
             + machine_note(info)
         )
         write_results(args.name, {"command": command, "machine": info, "results": records}, table, note)

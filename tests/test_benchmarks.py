@@ -29,6 +29,7 @@ def test_a_variant_keeps_only_the_options_its_flags_change():
         "big=--size 1024",  # the benchmark's own size holds for every method
         "bad=--pooling nope",
         "bad=--style-weight -1",
+        "default_run2=--tv-weight 0.5",  # would share the file of the default's second repeat
     ],
 )
 def test_a_malformed_variant_stops_the_benchmark_before_it_paints(text):
@@ -46,7 +47,7 @@ def run_benchmark(monkeypatch, *args: str) -> dict:
     monkeypatch.setattr(quality, "measure", lambda output, style: dict(TODAY))
     monkeypatch.setattr(quality, "reference", lambda pair, size: np.zeros((48, 64, 3), np.float32))
     monkeypatch.setattr(quality, "picture_sheet", lambda rows, path: None)
-    monkeypatch.setattr(quality, "write_results", lambda name, data, table, note: written.update(data))
+    monkeypatch.setattr(quality, "write_results", lambda name, data, table, note: written.update(data, note=note))
     monkeypatch.setattr(sys, "argv", ["quality", *args, "--name", "t"])
     quality.main()
     return written
@@ -87,3 +88,11 @@ def test_repeats_below_one_stop_the_benchmark(monkeypatch):
     with pytest.raises(SystemExit) as info:
         run_benchmark(monkeypatch, "--methods", "default", "--pairs", "starry", "--repeats", "0")
     assert info.value.code == 2
+
+
+def test_repeats_of_a_cached_only_method_that_were_not_kept_are_named_as_left_out(tmp_path, monkeypatch):
+    monkeypatch.setenv("NST_MODELS_DIR", str(tmp_path))
+    argv = ["--methods", "default", "--pairs", "starry", "--outputs", str(tmp_path), "--repeats", "2"]
+    written = run_benchmark(monkeypatch, *argv, "--cached-only", "default")
+    assert list(written["results"]["starry"]) == ["jcjohnson/neural-style"]
+    assert "left out: starry default, starry default (run 2)" in written["note"]
