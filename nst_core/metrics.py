@@ -76,7 +76,7 @@ def _output_and_styles(
 
 def _as_saved(output: ImageSource) -> np.ndarray:
     """The output as a PNG holds it: 8 bits a channel (unchanged if it was read from an 8-bit file)."""
-    return to_uint8(load_image(output)).astype(np.float32) / 255.0
+    return load_image(to_uint8(load_image(output)))
 
 
 def _longest_side(image: np.ndarray) -> int:
@@ -210,7 +210,7 @@ def quality(
     """
     from .errors import ModelError
 
-    output = _as_saved(output)
+    output = load_image(output)  # read once; each measure rounds it as a PNG would
     try:
         judge = style_judge(output, content, style, blend_weights, model=judge_model)
     except ModelError:
