@@ -48,11 +48,11 @@ SCHEDULES = (40_000, 2_000, 5_000)
 
 def step_flops(size: int, width: float, batch: int) -> dict[str, int]:
     """FLOPs of one training step: network forward ``N``, VGG19 forward ``V``, step total."""
-    from nst_core.engine.choices import DEFAULT_CONTENT_LAYERS, DEFAULT_STYLE_LAYERS
+    from nst_core.engine.choices import DEFAULT_STYLE_LAYERS, NETWORK_CONTENT_LAYERS
     from nst_core.engine.vgg import VGG19_LAYERS
     from nst_core.fast.network import build_style_network
 
-    deepest = max(DEFAULT_CONTENT_LAYERS + DEFAULT_STYLE_LAYERS, key=VGG19_LAYERS.index)
+    deepest = max(NETWORK_CONTENT_LAYERS + DEFAULT_STYLE_LAYERS, key=VGG19_LAYERS.index)
     network = conv_flops(build_style_network(width), size)
     features = vgg19_flops(size, stop=deepest)
     return {"network": network, "vgg19": features, "step": batch * (3 * network + 3 * features)}

@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import tensorflow as tf
 
-from .engine.choices import DEFAULT_CONTENT_LAYERS, DEFAULT_STYLE_LAYERS
+from .engine.choices import DEFAULT_STYLE_LAYERS, GATYS_CONTENT_LAYER
 from .engine.losses import gram_matrix, random_directions, relative_squared_error, sliced_wasserstein_loss
 from .engine.objective import blended_style_grams, style_feature_samples
 from .engine.vgg import VGGFeatures
@@ -50,7 +50,7 @@ JUDGE_SIZE = 256
 
 @functools.lru_cache(maxsize=1)
 def _extractor() -> VGGFeatures:
-    return VGGFeatures(DEFAULT_CONTENT_LAYERS + DEFAULT_STYLE_LAYERS)
+    return VGGFeatures((GATYS_CONTENT_LAYER, *DEFAULT_STYLE_LAYERS))
 
 
 def _check_fits(image: np.ndarray, what: str) -> None:
@@ -110,7 +110,7 @@ def content_distance(output: ImageSource, content: ImageSource) -> float:
     """
     output = _as_saved(output)
     content = resize(load_image(content), output.shape[:2])
-    layer = DEFAULT_CONTENT_LAYERS[0]
+    layer = GATYS_CONTENT_LAYER
     return float(relative_squared_error(_features(output)[layer], _features(content)[layer]))
 
 

@@ -140,7 +140,7 @@ def test_video_defaults_come_from_the_spec_with_its_own_size_steps_and_strength(
     overrides = {
         name: change["default"] for name, change in SUBCOMMAND_STYLE_OPTIONS["video"].items() if "default" in change
     }
-    assert overrides == {"size": 256, "steps": 50, "style_weight": 10.0}
+    assert overrides == {"size": 256, "steps": 50, "style_weight": VIDEO_STYLE_WEIGHT}
     assert StyleOptions(**option_values(args, StyleOptions)) == StyleOptions(**overrides)
     assert style_options_for("video") == StyleOptions(**overrides)
 
@@ -311,20 +311,23 @@ def test_style_options_for_a_command_are_what_that_command_parses():
 
 def test_a_trained_network_and_a_picture_share_the_losss_options():
     # nst train learns the loss nst optimises: same ranges, choices and checks, and the same
-    # defaults but the style strength (see nst_core.options.loss).
+    # defaults but the style strength and the content layers (see nst_core.options.loss).
     from nst_core.options import TrainOptions
     from nst_core.options.loss import LOSS_FIELDS
 
     picture = {field.name: (field.default, spec.choices, spec.control) for field, spec in option_fields(StyleOptions)}
     network = {field.name: (field.default, spec.choices, spec.control) for field, spec in option_fields(TrainOptions)}
     # A picture is painted stronger than a network is trained or a clip is painted, each as measured.
+    from nst_core.engine.choices import DEFAULT_CONTENT_LAYERS, NETWORK_CONTENT_LAYERS
     from nst_core.options import VIDEO_STYLE_WEIGHT
     from nst_core.options.loss import NETWORK_STYLE_WEIGHT, PICTURE_STYLE_WEIGHT
 
     assert StyleOptions().style_weight == PICTURE_STYLE_WEIGHT > NETWORK_STYLE_WEIGHT == TrainOptions().style_weight
     assert video_cli.build_parser().parse_args(["clip.mp4", "s.jpg"]).style_weight == VIDEO_STYLE_WEIGHT
+    assert StyleOptions().content_layers == DEFAULT_CONTENT_LAYERS != NETWORK_CONTENT_LAYERS
+    assert TrainOptions().content_layers == NETWORK_CONTENT_LAYERS
     for name in LOSS_FIELDS:
-        if name == "style_weight":
+        if name in ("style_weight", "content_layers"):
             assert picture[name][1:] == network[name][1:]
         else:
             assert picture[name] == network[name], name

@@ -21,8 +21,17 @@ DEFAULT_LBFGS_HISTORY = 20
 #: VGG19 pooling: the trained network's max, or Gatys et al.'s smoother average.
 POOLING = ("max", "avg")
 #: Content layer of Gatys et al. 2016 and jcjohnson/neural-style (relu4_2; Keras' conv
-#: layers include their ReLU, so ``block4_conv2`` is relu4_2).
-DEFAULT_CONTENT_LAYERS: tuple[str, ...] = ("block4_conv2",)
+#: layers include their ReLU, so ``block4_conv2`` is relu4_2), and the one the content
+#: distance of :mod:`nst_core.metrics` reads.
+GATYS_CONTENT_LAYER = "block4_conv2"
+#: Content layers of a picture: relu4_2 with relu5_2, whose coarser features hold the scene's
+#: layout while the brush strokes remake its detail; with relu4_2 alone the independent judge
+#: rated The Starry Night less stylised than jcjohnson/neural-style's at every strength that
+#: kept the photo as well (``benchmarks/results/quality_512.md``).
+DEFAULT_CONTENT_LAYERS: tuple[str, ...] = (GATYS_CONTENT_LAYER, "block5_conv2")
+#: Content layer of a network trained by ``nst train``: its defaults were chosen by training
+#: runs with relu4_2 alone (``benchmarks/results/trained_quality_deep12000.md``).
+NETWORK_CONTENT_LAYERS: tuple[str, ...] = (GATYS_CONTENT_LAYER,)
 #: Style layers of Gatys et al. 2016 and jcjohnson/neural-style (relu1_1 ... relu5_1).
 DEFAULT_STYLE_LAYERS: tuple[str, ...] = (
     "block1_conv1",

@@ -9,10 +9,9 @@ every photo, every painting and every image size:
   are from zero);
 * style, ``"gram"``: ``mean((G - G_s)^2) / mean(G_s^2)``, with Gram matrices divided by the
   number of positions (averages of feature products, so independent of the image size).
-  Dividing by the style's own Gram magnitude is what makes one style weight fit every
-  painting: The Scream's squared Gram magnitude is 7x smaller than The Starry Night's at
-  512 px (its features are weaker), so an unnormalised weight right for one is far too weak
-  for the other;
+  Dividing by the style's own Gram magnitude takes the painting's units out of the term:
+  The Scream's squared Gram magnitude is 7x smaller than The Starry Night's at 512 px (its
+  features are weaker), so an unnormalised weight right for one is far too weak for the other;
 * style, ``"sliced"``: the sliced Wasserstein distance (Heitz et al. 2021) between the
   feature distributions, relative to the variance of the style's projected features (their
   spread: ReLU features have large means, which a mean square would count too);
@@ -21,6 +20,14 @@ every photo, every painting and every image size:
 These relative terms are the "style distance" and "content distance" of
 :mod:`nst_core.metrics` (which evaluates them at fixed layers and pooling). Features have
 shape (batch, height, width, channels).
+
+The objective's style term is then divided by its own value at the photo, the photo's
+distance from the painting (:func:`style_scale`), so ``style_weight`` is the style term's size
+at the start of a run from the photo, for every photo and painting. The painting's magnitude
+alone left that distance in the weight: Tübingen starts at 0.59 from The Starry Night and at
+1.11 from The Scream (512 px), so one weight pulled toward The Starry Night about half as
+hard, and no single weight met jcjohnson/neural-style on all three reference pairs
+(``benchmarks/results/quality_512.md``).
 """
 
 from __future__ import annotations
@@ -59,6 +66,21 @@ def relative_squared_error(values: tf.Tensor, target: tf.Tensor) -> tf.Tensor:
     """
     values, target = tf.cast(values, tf.float32), tf.cast(target, tf.float32)
     return tf.reduce_mean(tf.square(values - target)) / tf.maximum(tf.reduce_mean(tf.square(target)), 1e-12)
+
+
+#: Smallest photo-to-painting distance :func:`style_scale` divides by: a photo that already has
+#: the painting's statistics (distance 0) leaves the style term at most this many times its size.
+MIN_STYLE_GAP = 1e-3
+
+
+def style_scale(gap: tf.Tensor | float) -> tf.Tensor:
+    """``1 / max(gap, MIN_STYLE_GAP)``: the factor of the style term, from its value at the photo.
+
+    ``gap`` is the (layer-weighted, relative) style loss of the photo itself. Multiplied by
+    this factor the style term is 1 at the photo and 0 at the painting's statistics, so a
+    style weight means the same share of the way for every pair (see the module docstring).
+    """
+    return 1.0 / tf.maximum(tf.cast(gap, tf.float32), MIN_STYLE_GAP)
 
 
 def content_loss(features: tf.Tensor, target: tf.Tensor) -> tf.Tensor:

@@ -26,6 +26,7 @@ from .losses import (
     gram_matrix,
     random_directions,
     sliced_wasserstein_loss,
+    style_scale,
     total_variation_loss,
 )
 from .regions import RegionStyleTerms
@@ -105,6 +106,8 @@ class StyleObjective:
         content_layers, style_layers: VGG19 layer names.
         content_weight, style_weight, tv_weight: dimensionless weights of the three terms
             (see :mod:`nst_core.engine.losses` for the normalisation that makes them size-free).
+            The style term is divided by its value at ``content`` (:attr:`style_gap`), so a
+            run from the photo starts with a style part of ``style_weight``.
         style_layer_weights: relative weight of each style layer (default equal); they are
             normalised to sum to 1, so ``style_weight`` keeps its meaning.
         blend_weights: relative weight of each style image.
@@ -157,6 +160,11 @@ class StyleObjective:
         # per run: the notebook's Run button and every video frame reuse one traced step).
         self._weights = {name: tf.Variable(0.0, trainable=False) for name in ("content", "style", "tv")}
         self._style_layer_weights = tf.Variable(tf.zeros(len(self.style_layers)), trainable=False)
+        # 1 / the style term's value at the photo (nst_core.engine.losses.style_scale), set
+        # whenever the photo, the styles or the layer weights change.
+        self._style_scale = tf.Variable(1.0, trainable=False)
+        self._content = np.asarray(content, np.float32)
+        self._targets_ready = False
         self.set_weights(content_weight, style_weight, tv_weight, style_layer_weights)
         self.content_shape = tuple(np.shape(content)[:2])
         content_features = extractor(tf.constant(content[None], tf.float32))
@@ -184,6 +192,7 @@ class StyleObjective:
             self.regions = RegionStyleTerms(
                 extractor, styles, self.style_layers, grids, style_loss, blend_weights, content_masks, style_masks
             )
+            self._rescale_style(content_features)
             return
         #: Per layer: a Gram matrix, or (features, weights) for "sliced".
         self.style_targets: dict[str, Any]
@@ -201,6 +210,7 @@ class StyleObjective:
         else:
             grams = blended_style_grams(extractor, styles, self.style_layers, blend_weights)
             self.style_targets = {name: tf.Variable(grams[name], trainable=False) for name in self.style_layers}
+        self._rescale_style(content_features)
 
     @property
     def weights(self) -> dict[str, float | tuple[float, ...]]:
@@ -208,6 +218,15 @@ class StyleObjective:
         values: dict[str, float | tuple[float, ...]] = {name: float(v.numpy()) for name, v in self._weights.items()}
         values["style_layers"] = tuple(float(w) for w in self._style_layer_weights.numpy())
         return values
+
+    @property
+    def style_gap(self) -> float:
+        """The photo's own (relative, layer-weighted) style loss: how far it starts from the painting.
+
+        The style term is divided by it (see :mod:`nst_core.engine.losses`), so a run from
+        the photo starts with a style part of ``style_weight``.
+        """
+        return float(1.0 / self._style_scale.numpy())
 
     def set_weights(
         self,
@@ -220,7 +239,11 @@ class StyleObjective:
         layer_weights = normalise_weights(style_layer_weights, len(self.style_layers), "style layers", "layer weights")
         for name, value in (("content", content_weight), ("style", style_weight), ("tv", tv_weight)):
             self._weights[name].assign(float(value))
+        if np.array_equal(self._style_layer_weights.numpy(), layer_weights):
+            return
         self._style_layer_weights.assign(layer_weights)
+        if self._targets_ready:
+            self._rescale_style()
 
     def set_styles(self, styles: Sequence[np.ndarray], blend_weights: Sequence[float] | None = None) -> None:
         """Make ``styles`` (any sizes), mixed by ``blend_weights``, the style target.
@@ -231,16 +254,16 @@ class StyleObjective:
         """
         if self.regions is not None:
             self.regions.set_styles(styles, blend_weights)
-            return
-        if self.style_loss == "sliced":
+        elif self.style_loss == "sliced":
             samples = style_feature_samples(self.extractor, styles, self.style_layers, blend_weights)
             for name, (features, weights) in self.style_targets.items():
                 features.assign(samples[name][0])
                 weights.assign(samples[name][1])
-            return
-        grams = blended_style_grams(self.extractor, styles, self.style_layers, blend_weights)
-        for name, target in self.style_targets.items():
-            target.assign(grams[name])
+        else:
+            grams = blended_style_grams(self.extractor, styles, self.style_layers, blend_weights)
+            for name, target in self.style_targets.items():
+                target.assign(grams[name])
+        self._rescale_style()
 
     def set_content(self, content: np.ndarray) -> None:
         """Make ``content`` (of the same height and width as before) the content target.
@@ -255,6 +278,8 @@ class StyleObjective:
         features = self.extractor(tf.constant(content[None]))
         for name, target in self.content_targets.items():
             target.assign(features[name])
+        self._content = content
+        self._rescale_style(features)
 
     def __call__(self, images: tf.Tensor) -> dict[str, tf.Tensor]:
         """Loss parts of ``images`` (batch of 1, [0, 1] RGB): total, content, style, tv.
@@ -263,13 +288,10 @@ class StyleObjective:
         ``extra_losses`` (for example the temporal loss of video) are added under their names.
         """
         features = self.extractor(images)
-        layer_weights = tf.unstack(self._style_layer_weights)
         content = tf.add_n([content_loss(features[n], self.content_targets[n]) for n in self.content_layers]) / len(
             self.content_layers
         )
-        style = tf.add_n(
-            [w * self._style_term(features[n], n) for n, w in zip(self.style_layers, layer_weights, strict=True)]
-        )
+        style = self._style_scale * self._raw_style(features)
         tv = total_variation_loss(images)
         parts = {
             "content": self._weights["content"] * content,
@@ -301,6 +323,20 @@ class StyleObjective:
         if self.style_loss == "sliced":
             for directions in self._directions.values():
                 directions.assign(random_directions(self._generator, int(directions.shape[0])))
+
+    def _raw_style(self, features: Mapping[str, tf.Tensor]) -> tf.Tensor:
+        """The layer-weighted style loss of ``features``, before :meth:`_rescale_style`'s factor."""
+        layer_weights = tf.unstack(self._style_layer_weights)
+        return tf.add_n(
+            [w * self._style_term(features[n], n) for n, w in zip(self.style_layers, layer_weights, strict=True)]
+        )
+
+    def _rescale_style(self, content_features: Mapping[str, tf.Tensor] | None = None) -> None:
+        """Divide the style term by its value at the photo from now on (``content_features``: the photo's, if known)."""
+        if content_features is None:
+            content_features = self.extractor(tf.constant(self._content[None]))
+        self._targets_ready = True
+        self._style_scale.assign(style_scale(self._raw_style(content_features)))
 
     def _style_term(self, features: tf.Tensor, layer: str) -> tf.Tensor:
         """The (unweighted, relative) style loss of one layer's features."""

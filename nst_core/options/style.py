@@ -115,8 +115,8 @@ class StyleOptions:
         "how closely the result keeps the photo's shapes", "weights (higher means more of it)"
     )
     style_weight: float = style_weight_option(
-        "style strength, the same for every painting: about 1 a light texture, 20 a strong style that keeps"
-        " the scene readable, 100 the painting's texture over most of the photo",
+        "style strength, the same for every photo and painting: about 1 a light texture, 15 a strong style"
+        " that keeps the scene readable, 100 the painting's texture over most of the photo",
         "weights (higher means more of it)",
     )
     tv_weight: float = tv_weight_option("weights (higher means more of it)")

@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine.choices import DOWNSAMPLINGS_RANGE, JOHNSON_DOWNSAMPLINGS
+from ..engine.choices import DOWNSAMPLINGS_RANGE, JOHNSON_DOWNSAMPLINGS, NETWORK_CONTENT_LAYERS
 from ..engine.precision import PRECISIONS, check_precision
 from ..errors import OptionError
 from .loss import (
@@ -80,7 +80,7 @@ class TrainOptions:
     )
     tv_weight: float = tv_weight_option("weights")
     style_loss: str = style_loss_option("gram (Gram matrices) or sliced (sliced Wasserstein), as for nst", "weights")
-    content_layers: tuple[str, ...] = layers_option("content", "weights")
+    content_layers: tuple[str, ...] = layers_option("content", "weights", NETWORK_CONTENT_LAYERS)
     style_layers: tuple[str, ...] = layers_option("style", "weights")
     width: float = option(
         0.25,

@@ -17,9 +17,11 @@ MODES = ("optimize", "fast")
 #: of :mod:`nst_core.engine.losses` (about 1 together at the defaults): with it the warp error is
 #: 59-78% below warm start alone (``benchmarks/results/video_consistency.md``).
 DEFAULT_TEMPORAL_WEIGHT = 500.0
-#: Style strength of a clip by default: the temporal weight above was measured against it, so a
-#: clip keeps it while a picture's default is stronger (:mod:`nst_core.options.loss`).
-VIDEO_STYLE_WEIGHT = 10.0
+#: Style strength of a clip by default: the temporal weight above was measured against a style
+#: term of this size at the start (10 before the term was divided by the photo's distance from
+#: the painting, 0.6 for Tübingen and The Starry Night), so a clip keeps it while a picture's
+#: default is stronger (:mod:`nst_core.options.loss`).
+VIDEO_STYLE_WEIGHT = 6.0
 #: Fast mode: share of the warped previous stylised frame mixed into reliable pixels.
 DEFAULT_FAST_BLEND = 0.5
 #: Colour preservation a clip takes (luminance transfer is per frame and flickers).

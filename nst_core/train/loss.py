@@ -6,8 +6,9 @@ same engine parts: VGG19 features (:class:`~nst_core.engine.vgg.VGGFeatures`), t
 content and style terms of :mod:`nst_core.engine.losses` (Gram matrices or the sliced
 Wasserstein distance), total variation, and the same weights, so a weight means what it
 means for ``nst``. What differs is only that the content target is each photo of the batch
-(the objective holds one fixed content image), and that the sliced loss draws new random
-directions at every step, as Heitz et al. 2021 do.
+(the objective holds one fixed content image), so the style term is relative to the batch's
+photos' own style loss (for a batch of one, exactly ``nst``'s), and that the sliced loss draws
+new random directions at every step, as Heitz et al. 2021 do.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ..engine.losses import (
     random_directions,
     sliced_target,
     sorted_projections,
+    style_scale,
     total_variation_loss,
 )
 from ..engine.objective import LOSS_PARTS, blended_style_grams, style_feature_samples
@@ -73,9 +75,10 @@ class TrainingLoss:
         content = tf.add_n(
             [content_loss(features[n], tf.stop_gradient(targets[n])) for n in self.content_layers]
         ) / len(self.content_layers)
-        style = tf.add_n(
-            [w * self._style_term(features[n], n) for n, w in zip(self.style_layers, self.layer_weights, strict=True)]
-        )
+        sliced = {n: self._sliced(features[n], n) for n in self.style_layers}
+        style = self._raw_style(features, sliced)
+        # Relative to the photos' own style loss, as nst's objective is to its photo's.
+        style *= tf.stop_gradient(style_scale(self._raw_style(targets, sliced)))
         parts = {
             "content": self.weights["content"] * content,
             "style": self.weights["style"] * style,
@@ -84,15 +87,35 @@ class TrainingLoss:
         parts["total"] = tf.add_n(list(parts.values()))
         return {name: parts[name] for name in LOSS_PARTS}
 
-    def _style_term(self, features: tf.Tensor, layer: str) -> tf.Tensor:
-        """The relative style loss of one layer, averaged over the batch."""
+    def _sliced(self, features: tf.Tensor, layer: str) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor] | None:
+        """The sliced loss's fresh directions of one layer, with the style's sorted projections and spread.
+
+        None for the Gram loss. Drawn once per step, so the photos and the paintings are
+        measured on the same directions.
+        """
         if self.style_loss != "sliced":
-            return gram_loss(features, self.targets[layer])  # Gram matrices of each image of the batch
+            return None
         style_features, style_weights = self.targets[layer]
         directions = random_directions(self.generator, int(features.shape[-1]))
         positions = tf.shape(features)[1] * tf.shape(features)[2]
         # The style's sorted projections once for the batch (a sort of every style position).
         target, spread = sliced_target(style_features, style_weights, directions, positions)
+        return directions, target, spread
+
+    def _raw_style(self, features: dict[str, tf.Tensor], sliced: dict[str, tuple | None]) -> tf.Tensor:
+        """The layer-weighted relative style loss of a batch's ``features``, averaged over the batch."""
+        return tf.add_n(
+            [
+                w * self._style_term(features[n], n, sliced[n])
+                for n, w in zip(self.style_layers, self.layer_weights, strict=True)
+            ]
+        )
+
+    def _style_term(self, features: tf.Tensor, layer: str, sliced: tuple | None) -> tf.Tensor:
+        """The relative style loss of one layer, averaged over the batch."""
+        if sliced is None:
+            return gram_loss(features, self.targets[layer])  # Gram matrices of each image of the batch
+        directions, target, spread = sliced
         # One distribution per painting: the batch is not pooled into one.
         terms = [
             tf.reduce_mean(tf.square(sorted_projections(features[i : i + 1], directions) - target))

@@ -25,7 +25,7 @@ def test_the_sliced_style_term_of_a_batch_is_the_mean_of_each_paintings_own_dist
     batch = tf.reshape(tf.stack([own, tf.constant(noise, tf.float32)]), (2, 6, 5, 64))
 
     loss.reseed(7)
-    term = float(loss._style_term(batch, "block1_conv1"))
+    term = float(loss._style_term(batch, "block1_conv1", loss._sliced(batch, "block1_conv1")))
     loss.reseed(7)
     directions = random_directions(loss.generator, 64)
     each = [float(sliced_wasserstein_loss(batch[i : i + 1], features, weights, directions)) for i in range(2)]
