@@ -15,7 +15,7 @@ MODES = ("optimize", "fast")
 #: Weight of the temporal loss, a mean squared difference in [0, 1] pixel units (about 1e-3
 #: between a frame and its warped predecessor), against the relative content and style terms
 #: of :mod:`nst_core.engine.losses` (about 1 together at the defaults): with it the warp error is
-#: 59-78% below warm start alone (``benchmarks/results/video_consistency.md``).
+#: 56-66% below warm start alone (``benchmarks/results/video_consistency.md``).
 DEFAULT_TEMPORAL_WEIGHT = 500.0
 #: Style strength of a clip by default: the temporal weight above was measured against a style
 #: term of this size at the start (10 before the term was divided by the photo's distance from
