@@ -51,7 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         features = extractor(images)
         weights = objective.weights
         out = {
-            f"style {name}": weights["style"] * w * float(style_loss(features[name], objective.style_targets[name]))
+            f"style {name}": weights["style"]
+            * w
+            * float(style_loss(features[name], objective.style_targets[name]))
+            / objective.style_gap
             for name, w in zip(objective.style_layers, weights["style_layers"], strict=True)
         }
         losses = objective(images)

@@ -56,15 +56,19 @@ def _methods() -> dict[str, dict]:
     return {**METHODS, **FAST_METHODS}
 
 
-def style_losses(frames: list[np.ndarray], options: StyleOptions) -> float:
-    """Mean weighted style loss of ``frames`` against the style image (as the optimiser sees it)."""
+def style_losses(frames: list[np.ndarray], source: np.ndarray, options: StyleOptions) -> float:
+    """Mean weighted style loss of ``frames`` against the style image (as the optimiser sees it).
+
+    The objective is built on ``source``, the clip's first frame, so every method's frames are
+    measured by one style term (it is divided by its value at its content image).
+    """
     from nst_core.image.io import load_image as load
 
     extractor = VGGFeatures(options.content_layers + options.style_layers)
     style = load(STYLE, max(frames[0].shape[:2]))
     objective = StyleObjective(
         extractor,
-        frames[0],
+        source,
         [style],
         options.content_layers,
         options.style_layers,
@@ -84,7 +88,7 @@ def measure(frames: list[np.ndarray], options: StyleOptions, first_steps: int) -
         result = video.stylize_video(frames, STYLE, options, first_steps=first_steps, **settings)
         rows[name] = {
             "warp_error": flow.mean_warp_error(result.frames, flows),
-            "style_loss": style_losses(result.frames, options),
+            "style_loss": style_losses(result.frames, frames[0], options),
             "seconds": time.perf_counter() - start,
             "frames": result.frames,
         }

@@ -239,7 +239,8 @@ class StyleObjective:
         layer_weights = normalise_weights(style_layer_weights, len(self.style_layers), "style layers", "layer weights")
         for name, value in (("content", content_weight), ("style", style_weight), ("tv", tv_weight)):
             self._weights[name].assign(float(value))
-        if np.array_equal(self._style_layer_weights.numpy(), layer_weights):
+        # Same weights (as the variable holds them): no new factor, so a moved slider costs no VGG19 pass.
+        if np.array_equal(self._style_layer_weights.numpy(), np.asarray(layer_weights, np.float32)):
             return
         self._style_layer_weights.assign(layer_weights)
         if self._targets_ready:
@@ -313,6 +314,8 @@ class StyleObjective:
             self._generator.reset_from_seed(seed)
             for directions in self._directions.values():
                 directions.assign(random_directions(self._generator, int(directions.shape[0])))
+            if self._targets_ready:
+                self._rescale_style()  # on the seed's first directions, as a new objective's factor
 
     def new_directions(self) -> None:
         """Draw new random directions for the sliced loss (nothing for other losses).
