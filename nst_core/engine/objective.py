@@ -166,8 +166,7 @@ class StyleObjective:
         self._content = np.asarray(content, np.float32)
         self._targets_ready = False
         self.set_weights(content_weight, style_weight, tv_weight, style_layer_weights)
-        self.content_shape = tuple(np.shape(content)[:2])
-        content_features = extractor(tf.constant(content[None], tf.float32))
+        content_features = extractor(tf.constant(self._content[None]))
         self.content_targets = {
             name: tf.Variable(content_features[name], trainable=False) for name in self.content_layers
         }
@@ -187,16 +186,14 @@ class StyleObjective:
             }
         #: With masks: the style terms by region (None without).
         self.regions: RegionStyleTerms | None = None
+        #: Without masks, per layer: a Gram matrix, or (features, weights) for "sliced".
+        self.style_targets: dict[str, Any]
         if content_masks is not None or style_masks is not None:
             grids = {name: tuple(content_features[name].shape[1:3]) for name in self.style_layers}
             self.regions = RegionStyleTerms(
                 extractor, styles, self.style_layers, grids, style_loss, blend_weights, content_masks, style_masks
             )
-            self._rescale_style(content_features)
-            return
-        #: Per layer: a Gram matrix, or (features, weights) for "sliced".
-        self.style_targets: dict[str, Any]
-        if style_loss == "sliced":
+        elif style_loss == "sliced":
             # Variables whose first dimension may change, so set_styles takes style images of
             # any size without a new trace.
             samples = style_feature_samples(extractor, styles, self.style_layers, blend_weights)
@@ -220,8 +217,15 @@ class StyleObjective:
         return values
 
     @property
+    def content_shape(self) -> tuple[int, int]:
+        """Height and width of the content image, in pixels (every new content must have them)."""
+        return self._content.shape[0], self._content.shape[1]
+
+    @property
     def style_gap(self) -> float:
         """The photo's own (relative, layer-weighted) style loss: how far it starts from the painting.
+
+        At least :data:`~nst_core.engine.losses.MIN_STYLE_GAP`, the smallest it is divided by.
 
         The style term is divided by it (see :mod:`nst_core.engine.losses`), so a run from
         the photo starts with a style part of ``style_weight``.
