@@ -31,7 +31,6 @@ def main(argv: list[str] | None = None) -> int:
 
     import tensorflow as tf
 
-    from nst_core.engine.losses import style_loss
     from nst_core.engine.optimize import optimize_image
     from nst_core.engine.vgg import VGGFeatures
     from nst_core.image.io import resize
@@ -48,15 +47,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def parts(objective, image: np.ndarray) -> dict[str, float]:
         images = tf.constant(image[None], tf.float32)
-        features = extractor(images)
-        weights = objective.weights
-        out = {
-            f"style {name}": weights["style"]
-            * w
-            * float(style_loss(features[name], objective.style_targets[name]))
-            / objective.style_gap
-            for name, w in zip(objective.style_layers, weights["style_layers"], strict=True)
-        }
+        out = {f"style {name}": float(value) for name, value in objective.style_by_layer(images).items()}
         losses = objective(images)
         out.update(content=float(losses["content"]), tv=float(losses["tv"]), total=float(losses["total"]))
         return out

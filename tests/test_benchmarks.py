@@ -96,3 +96,16 @@ def test_repeats_of_a_cached_only_method_that_were_not_kept_are_named_as_left_ou
     written = run_benchmark(monkeypatch, *argv, "--cached-only", "default")
     assert list(written["results"]["starry"]) == ["jcjohnson/neural-style"]
     assert "left out: starry default, starry default (run 2)" in written["note"]
+
+
+@pytest.mark.vgg19
+def test_the_loss_anatomy_splits_the_loss_into_terms_that_add_up(monkeypatch):
+    from benchmarks import loss_anatomy
+
+    written: dict = {}
+    monkeypatch.setattr(loss_anatomy, "write_results", lambda name, data, table, note: written.update(data))
+    assert loss_anatomy.main(["--size", "64", "--coarse-size", "32", "--steps", "3", "--refine", "1"]) == 0
+    for terms in (written["terms_before"], written["terms_after"]):
+        assert sum(value for name, value in terms.items() if name != "total") == pytest.approx(terms["total"], rel=1e-4)
+        assert len([name for name in terms if name.startswith("style ")]) == 5
+    assert written["terms_after"]["total"] < written["terms_before"]["total"]

@@ -331,12 +331,24 @@ class StyleObjective:
             for directions in self._directions.values():
                 directions.assign(random_directions(self._generator, int(directions.shape[0])))
 
+    def style_by_layer(self, images: tf.Tensor) -> dict[str, tf.Tensor]:
+        """The style part of the loss of ``images`` (as :meth:`__call__` takes them), layer by layer.
+
+        Each layer's term is weighted and scaled as in :meth:`__call__`, so the values sum to
+        its ``style`` part: this shows which layers a result still differs from the painting in.
+        """
+        scale = self._weights["style"] * self._style_scale
+        terms = self._layer_terms(self.extractor(images))
+        return {name: scale * term for name, term in zip(self.style_layers, terms, strict=True)}
+
+    def _layer_terms(self, features: Mapping[str, tf.Tensor]) -> list[tf.Tensor]:
+        """Each style layer's term of ``features``, times its layer weight (no other factor)."""
+        layer_weights = tf.unstack(self._style_layer_weights)
+        return [w * self._style_term(features[n], n) for n, w in zip(self.style_layers, layer_weights, strict=True)]
+
     def _raw_style(self, features: Mapping[str, tf.Tensor]) -> tf.Tensor:
         """The layer-weighted style loss of ``features``, before :meth:`_rescale_style`'s factor."""
-        layer_weights = tf.unstack(self._style_layer_weights)
-        return tf.add_n(
-            [w * self._style_term(features[n], n) for n, w in zip(self.style_layers, layer_weights, strict=True)]
-        )
+        return tf.add_n(self._layer_terms(features))
 
     def _rescale_style(self, content_features: Mapping[str, tf.Tensor] | None = None) -> None:
         """Divide the style term by its value at the photo from now on (``content_features``: the photo's, if known)."""

@@ -69,3 +69,20 @@ def test_a_network_learns_the_loss_nst_optimises_for_a_batch_of_one():
     theirs = train(tf.constant(photo[None]), tf.constant(painted[None]))
     for part in ("content", "style", "tv"):
         assert float(theirs[part]) == pytest.approx(float(ours[part]), rel=1e-4)
+
+
+@pytest.mark.parametrize("style_loss", ["gram", "sliced"])
+def test_the_style_part_splits_into_layers_that_follow_their_weights(style_loss):
+    options = StyleOptions(size=SIZE, style_weight=7.0, style_loss=style_loss, seed=0)
+    photo = load_image(CONTENT, SIZE)
+    objective = build_objective(build_extractor(options), photo, [load_image(STYLE, SIZE)], options)
+    painted = tf.constant(gradient_image(*photo.shape[:2])[None])
+    layers = objective.style_by_layer(painted)
+    assert tuple(layers) == options.style_layers
+    assert sum(float(v) for v in layers.values()) == pytest.approx(float(objective(painted)["style"]), rel=1e-4)
+    objective.set_weights(1.0, 7.0, 1.0, (1.0, 1.0, 1.0, 1.0, 8.0))
+    weighted = objective.style_by_layer(painted)
+    last = options.style_layers[-1]
+    assert float(weighted[last]) / sum(float(v) for v in weighted.values()) > float(layers[last]) / sum(
+        float(v) for v in layers.values()
+    )
