@@ -28,6 +28,7 @@ import json
 import os
 import re
 import shlex
+import sys
 import time
 from pathlib import Path
 
@@ -259,7 +260,7 @@ def main() -> None:
 
     info = machine()
     stylizer = nst_core.Stylizer()
-    command = "python -m benchmarks.quality " + shlex.join(os.sys.argv[1:])
+    command = "python -m benchmarks.quality " + shlex.join(sys.argv[1:])
     if not args.sweep_only:
         records: dict = {}
         sheet_rows = []

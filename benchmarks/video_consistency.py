@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import tensorflow as tf
@@ -36,19 +38,19 @@ from nst_core.video.io import write_video
 
 from .common import CONTENT, STYLE
 
-METHODS = {
+METHODS: dict[str, dict[str, Any]] = {
     "independent": {"temporal_weight": 0.0, "warm_start": False},
     "warm start": {"temporal_weight": 0.0, "warm_start": True},
     "ours (warm start + temporal loss)": {},
 }
-FAST_METHODS = {
+FAST_METHODS: dict[str, dict[str, Any]] = {
     "fast, per frame": {"mode": "fast", "fast_blend": 0.0},
     "fast + blend 0.5": {"mode": "fast"},
     "fast + 5 refinement steps with temporal loss": {"mode": "fast", "fast_blend": 0.0, "fast_refine_steps": 5},
 }
 
 
-def _methods() -> dict[str, dict]:
+def _methods() -> dict[str, dict[str, Any]]:
     try:
         import nst_core.fast  # noqa: F401
     except ImportError:
@@ -56,16 +58,14 @@ def _methods() -> dict[str, dict]:
     return {**METHODS, **FAST_METHODS}
 
 
-def style_losses(frames: list[np.ndarray], source: np.ndarray, options: StyleOptions) -> float:
-    """Mean weighted style loss of ``frames`` against the style image (as the optimiser sees it).
+def style_measure(source: np.ndarray, options: StyleOptions) -> Callable[[list[np.ndarray]], float]:
+    """The mean weighted style loss of a method's frames against the style image (as the optimiser sees it).
 
-    The objective is built on ``source``, the clip's first frame, so every method's frames are
-    measured by one style term (it is divided by its value at its content image).
+    One objective, built on ``source`` (the clip's first frame), measures every method's
+    frames with one style term (it is divided by its value at its content image).
     """
-    from nst_core.image.io import load_image as load
-
     extractor = VGGFeatures(options.content_layers + options.style_layers)
-    style = load(STYLE, max(frames[0].shape[:2]))
+    style = load_image(STYLE, max(source.shape[:2]))
     objective = StyleObjective(
         extractor,
         source,
@@ -76,20 +76,22 @@ def style_losses(frames: list[np.ndarray], source: np.ndarray, options: StyleOpt
         options.style_weight,
         options.tv_weight,
     )
-    return float(np.mean([float(objective(tf.constant(f[None]))["style"]) for f in frames]))
+    return lambda frames: float(np.mean([float(objective(tf.constant(f[None]))["style"]) for f in frames]))
 
 
 def measure(frames: list[np.ndarray], options: StyleOptions, first_steps: int) -> dict[str, dict]:
-    """Warp error, style loss and seconds of each method on one clip."""
+    """Warp error, style loss and seconds (of the stylising alone) of each method on one clip."""
     flows = [flow.frame_flow(frames[t - 1], frames[t]) for t in range(1, len(frames))]
+    style_loss = style_measure(frames[0], options)
     rows = {}
     for name, settings in _methods().items():
         start = time.perf_counter()
         result = video.stylize_video(frames, STYLE, options, first_steps=first_steps, **settings)
+        seconds = time.perf_counter() - start
         rows[name] = {
             "warp_error": flow.mean_warp_error(result.frames, flows),
-            "style_loss": style_losses(result.frames, frames[0], options),
-            "seconds": time.perf_counter() - start,
+            "style_loss": style_loss(result.frames),
+            "seconds": seconds,
             "frames": result.frames,
         }
     return rows
