@@ -19,7 +19,8 @@ and scored by :func:`nst_core.metrics.quality`: style distance, content distance
 independent judge (Magenta's style-prediction network: it may favour Magenta's own
 transfer network, whose training used it) and the sliced Wasserstein distance.
 The picture sheet (``docs/trained_sheet.jpg``): a column per photo; rows photo, trained,
-Magenta, nst.
+Magenta, nst. Each run writes its fast methods' pictures to ``--work/NAME/`` (``NAME``: the
+results name), so runs that share a work folder and its optimisation outputs keep their own.
 """
 
 from __future__ import annotations
@@ -146,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
 
     magenta = load_fast_model()
     trained = {kind: load_fast_model(args.model_dir / f"model_{kind}.tflite") for kind in ("float16", "int8")}
+    pictures = args.work / args.name
+    pictures.mkdir(exist_ok=True)
     rows, data, columns = [], [], []
     cases = [(name, path, args.size) for name, path in photos.items()]
     cases += [(name, photos[name], args.large) for name in args.large_photos]
@@ -156,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         if size == args.size:  # run_nst painted or checked every photo at this size
             outputs["nst"] = load_image(args.work / f"nst_{name}_{size}.png")
         for method, image in outputs.items():
-            save_image(image, args.work / f"{method.replace(' ', '_')}_{name}_{size}.png")
+            save_image(image, pictures / f"{method.replace(' ', '_')}_{name}_{size}.png")
             report = quality(image, content, str(STYLE), judge_model=magenta)
             shape = f"{image.shape[1]}x{image.shape[0]}"
             data.append({"photo": name, "size": shape, "method": method, **report.as_dict()})
