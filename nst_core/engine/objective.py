@@ -332,9 +332,9 @@ class StyleObjective:
                 directions.assign(random_directions(self._generator, int(directions.shape[0])))
 
     def style_by_layer(self, images: tf.Tensor) -> dict[str, tf.Tensor]:
-        """The style part of the loss of ``images`` (as :meth:`__call__` takes them), layer by layer.
+        """The style part of the loss of ``images`` (a batch of one, as the objective takes them), layer by layer.
 
-        Each layer's term is weighted and scaled as in :meth:`__call__`, so the values sum to
+        Each layer's term is weighted and scaled as the objective adds them up, so the values sum to
         its ``style`` part: this shows which layers a result still differs from the painting in.
         """
         scale = self._weights["style"] * self._style_scale
