@@ -5,7 +5,8 @@ learns to paint any photo in one style by minimising, over a folder of photos, t
 ``nst`` optimises per image. The modules, in the order data flows: :mod:`.data` (photos to
 random crops), :mod:`.loss` (the engine's objective for a batch), :mod:`.trainer` (the
 Keras model and its ``train_step``), :mod:`.checkpoint` (save and resume),
-:mod:`.export` (Keras and TensorFlow Lite files) and :mod:`.run` (:func:`train_network`).
+:mod:`.record` (what each run was trained with), :mod:`.export` (Keras and TensorFlow Lite
+files) and :mod:`.run` (:func:`train_network`).
 
     from nst_core.train import train_network
     from nst_core.options import TrainOptions
@@ -31,6 +32,7 @@ _EXPORTS = {
     "StyleTrainer": "trainer",
     "build_trainer": "trainer",
     "TrainingCheckpoint": "checkpoint",
+    "read_record": "record",
     "TrainingLoss": "loss",
     "load_photos": "data",
     "PHOTO_SUFFIXES": "data",

@@ -11,6 +11,7 @@ Output folder::
 
     checkpoints/             the last two checkpoints (network, optimiser, step)
     settings.json            what a resumed run must keep (the network's shape)
+    training.json            what each run was trained with (:mod:`~nst_core.train.record`)
     previews/step_000100.png the network's painting of the first photo, every preview_every steps
     logs/                    TensorBoard logs (with ``tensorboard``)
     model.keras, model_float16.tflite, model_int8.tflite   the exports
@@ -32,6 +33,7 @@ from ..options import TrainOptions
 from . import data
 from .checkpoint import TrainingCheckpoint, check_output_folder
 from .export import KINDS, export_network
+from .record import TrainingRecord
 
 PREVIEW_FOLDER = "previews"
 LOG_FOLDER = "logs"
@@ -140,11 +142,19 @@ def train_network(
     network = trainer.network
     checkpoint = TrainingCheckpoint(folder, network, trainer.optimizer, options)
     start = checkpoint.restore() if resume else 0
+    record = TrainingRecord(folder, resume)
+    record.begin(describe_source(style), str(data_folder), len(photos), start, options)
     step_function = tf.function(trainer.train_step)
     batches = iter(data.training_batches(photos, options.size, options.batch_size, options.seed, start))
     preview = data.preview_photo(photos, options.size)
     writer = tf.summary.create_file_writer(str(folder / LOG_FOLDER)) if options.tensorboard else None
     began = time.perf_counter()
+
+    def save(step: int) -> Path:
+        saved = checkpoint.save(step)
+        record.update(step, time.perf_counter() - began)
+        return saved
+
     step, losses, stopped = start, {}, False
     try:
         while step < options.steps:
@@ -158,19 +168,19 @@ def train_network(
                 progress.image = np.clip(network(preview[None], training=False)[0].numpy(), 0, 1)
                 save_image(progress.image, folder / PREVIEW_FOLDER / f"step_{step:06d}.png")
             if step % options.checkpoint_every == 0 or step == options.steps:
-                progress.checkpoint = checkpoint.save(step)
+                progress.checkpoint = save(step)
             if writer is not None:
                 with writer.as_default(step=step):
                     for name, value in losses.items():
                         tf.summary.scalar(f"loss/{name}", value)
             if callback is not None and callback(progress) is False:
                 if progress.checkpoint is None:
-                    checkpoint.save(step)
+                    save(step)
                 stopped = step < options.steps  # a stop at the last step is a finished run
                 break
     except KeyboardInterrupt:
         if step > start:
-            checkpoint.save(step)
+            save(step)
         raise
     files = export_network(network, folder, data.representative_crops(photos, options.size), exports)
     return TrainingResult(step, files, losses, time.perf_counter() - began, stopped)

@@ -162,3 +162,16 @@ def test_a_new_run_into_a_trained_folder_is_refused(run):
 def test_resuming_with_another_width_is_refused(run):
     with pytest.raises(OptionError, match="width"):
         train_network(STYLE, run["photos"], OPTIONS.replace(width=0.5, steps=4), run["out"], resume=True)
+
+
+def test_the_record_names_each_run_with_its_options_and_steps(run):
+    from nst_core.train import read_record
+
+    runs = read_record(run["out"])
+    # The interrupted run (its record written with the interrupt's checkpoint), the one its
+    # callback stopped, and the one that finished with fewer steps.
+    assert [(r["from_step"], r["to_step"], r["options"]["steps"]) for r in runs] == [(0, 2, 10), (2, 3, 10), (3, 4, 4)]
+    assert all(r["photos"] == 3 and r["style"] == str(STYLE) and r["data"] == str(run["photos"]) for r in runs)
+    assert TrainOptions(**{k: tuple(v) if isinstance(v, list) else v for k, v in runs[0]["options"].items()}) == (
+        OPTIONS.replace(steps=10)
+    )
