@@ -87,6 +87,27 @@ def run_nst(photos: dict[str, Path], work: Path, size: int) -> dict[str, float]:
     return {name: runs[name]["seconds"] for name in photos}
 
 
+def training_summary(model_dir: Path) -> tuple[str, list[dict]]:
+    """How the network in ``model_dir`` was trained (its ``training.json``), for the note; and the runs."""
+    import dataclasses
+
+    from nst_core.options import TrainOptions
+    from nst_core.train import read_record
+
+    runs = read_record(model_dir)
+    if not runs:
+        return "Its folder holds no training record (trained before `nst train` wrote one).", runs
+    defaults = {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(TrainOptions()).items()}
+    described = []
+    for run in runs:
+        changed = ", ".join(f"{k} {v}" for k, v in run["options"].items() if k in defaults and defaults[k] != v)
+        described.append(
+            f"steps {run['from_step']}-{run['to_step']} ({run['seconds']:.0f} s) on {run['photos']} photos"
+            f" of `{run['data']}`, style `{run['style']}`, options other than the defaults: {changed or 'none'}"
+        )
+    return "Training record of the network: " + "; then ".join(described) + ".", runs
+
+
 def sheet(columns: list[list[np.ndarray]], names: list[str], path: Path, cell: int = 256) -> Path:
     """The picture sheet: one column per photo, one row per method, labelled; a JPEG under 200 KB."""
     from PIL import Image, ImageDraw
@@ -179,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
             columns.append([content, outputs["trained float16"], outputs["Magenta"], outputs["nst"]])
     sheet(columns, [f"{n} ({args.size} px)" for n in photos], args.sheet)
     info["load_average_end"] = machine()["load_average"]
+    trained_with, training_runs = training_summary(args.model_dir)
 
     header = ["photo", "size", "method", "style distance", "content distance", "judge", "sliced W"]
     table = markdown_table(header, rows)
@@ -194,11 +216,15 @@ def main(argv: list[str] | None = None) -> int:
         f" style weight {StyleOptions().style_weight:g},"
         f" seconds per photo when painted: {', '.join(f'{k} {v:.0f}' for k, v in nst_seconds.items())})."
         f" Picture sheet: `{args.sheet.relative_to(ROOT) if args.sheet.is_relative_to(ROOT) else args.sheet}`."
+        f" {trained_with}"
         f" {machine_note(info)}"
     )
     print(table + "\n" + note)
     write_results(
-        args.name, {"args": {k: str(v) for k, v in vars(args).items()}, "machine": info, "rows": data}, table, note
+        args.name,
+        {"args": {k: str(v) for k, v in vars(args).items()}, "machine": info, "training": training_runs, "rows": data},
+        table,
+        note,
     )
     return 0
 

@@ -109,3 +109,18 @@ def test_the_loss_anatomy_splits_the_loss_into_terms_that_add_up(monkeypatch):
         assert sum(value for name, value in terms.items() if name != "total") == pytest.approx(terms["total"], rel=1e-4)
         assert len([name for name in terms if name.startswith("style ")]) == 5
     assert written["terms_after"]["total"] < written["terms_before"]["total"]
+
+
+def test_a_trained_networks_results_name_how_it_was_trained(tmp_path):
+    from benchmarks.trained_quality import training_summary
+    from nst_core.options import TrainOptions
+    from nst_core.train.record import TrainingRecord
+
+    record = TrainingRecord(tmp_path, resume=False)
+    record.begin("starry.jpg", "photos/", 37, 0, TrainOptions(steps=3500, content_layers=("block3_conv2",)))
+    record.update(3500, 3385.4)
+    note, runs = training_summary(tmp_path)
+    assert "steps 0-3500" in note and "37 photos" in note
+    assert "content_layers ['block3_conv2']" in note and "steps 3500" in note
+    assert "width" not in note  # the default is not repeated
+    assert runs[0]["options"]["steps"] == 3500
