@@ -318,7 +318,12 @@ def test_a_trained_network_and_a_picture_share_the_losss_options():
     picture = {field.name: (field.default, spec.choices, spec.control) for field, spec in option_fields(StyleOptions)}
     network = {field.name: (field.default, spec.choices, spec.control) for field, spec in option_fields(TrainOptions)}
     # A picture is painted stronger than a network is trained or a clip is painted, each as measured.
-    from nst_core.engine.choices import DEFAULT_CONTENT_LAYERS, NETWORK_CONTENT_LAYERS
+    from nst_core.engine.choices import (
+        DEFAULT_CONTENT_LAYERS,
+        DEFAULT_STYLE_LAYERS,
+        NETWORK_CONTENT_LAYERS,
+        NETWORK_STYLE_LAYERS,
+    )
     from nst_core.options import VIDEO_STYLE_WEIGHT
     from nst_core.options.loss import NETWORK_STYLE_WEIGHT, PICTURE_STYLE_WEIGHT
 
@@ -326,8 +331,9 @@ def test_a_trained_network_and_a_picture_share_the_losss_options():
     assert video_cli.build_parser().parse_args(["clip.mp4", "s.jpg"]).style_weight == VIDEO_STYLE_WEIGHT
     assert StyleOptions().content_layers == DEFAULT_CONTENT_LAYERS != NETWORK_CONTENT_LAYERS
     assert TrainOptions().content_layers == NETWORK_CONTENT_LAYERS
+    assert StyleOptions().style_layers == DEFAULT_STYLE_LAYERS != NETWORK_STYLE_LAYERS == TrainOptions().style_layers
     for name in LOSS_FIELDS:
-        if name in ("style_weight", "content_layers"):
+        if name in ("style_weight", "content_layers", "style_layers"):
             assert picture[name][1:] == network[name][1:]
         else:
             assert picture[name] == network[name], name

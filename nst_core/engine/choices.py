@@ -40,6 +40,12 @@ DEFAULT_STYLE_LAYERS: tuple[str, ...] = (
     "block4_conv1",
     "block5_conv1",
 )
+#: Style layers of a network trained by ``nst train``: the first four of Gatys et al.'s, as
+#: Johnson et al. 2016 and Ghiasi et al. 2017 (Magenta's network) stop at block 4. With relu5_1
+#: as well, the networks trained here stamped the painting's motifs (The Starry Night's star
+#: discs) over the photo; without it they paint its strokes and palette and keep the photo
+#: (``benchmarks/results/trained_quality_s4.md`` against ``trained_quality_s512.md``).
+NETWORK_STYLE_LAYERS: tuple[str, ...] = DEFAULT_STYLE_LAYERS[:4]
 #: Every layer of the VGG19 trunk, in order.
 VGG19_LAYERS: tuple[str, ...] = tuple(
     f"block{block}_{kind}{index}"

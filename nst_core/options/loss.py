@@ -2,10 +2,11 @@
 
 A network trained by ``nst train`` learns exactly the loss ``nst`` optimises, so both option
 sets have the same weights, style loss and VGG19 layers, with the same ranges, controls and
-checks, and the same defaults but two: the style strength and the content layers, which a
-network trades against the photo differently (:data:`NETWORK_STYLE_WEIGHT` and
-:data:`~nst_core.engine.choices.NETWORK_CONTENT_LAYERS`). Each field is made here; the option sets only
-word its help for their subject and place it in their groups.
+checks, and the same defaults but three: the style strength and the content and style layers,
+which a network trades against the photo differently (:data:`NETWORK_STYLE_WEIGHT`,
+:data:`~nst_core.engine.choices.NETWORK_CONTENT_LAYERS` and
+:data:`~nst_core.engine.choices.NETWORK_STYLE_LAYERS`). Each field is made here; the option sets
+only word its help for their subject and place it in their groups.
 """
 
 from __future__ import annotations

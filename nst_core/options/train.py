@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine.choices import DOWNSAMPLINGS_RANGE, JOHNSON_DOWNSAMPLINGS, NETWORK_CONTENT_LAYERS
+from ..engine.choices import DOWNSAMPLINGS_RANGE, JOHNSON_DOWNSAMPLINGS, NETWORK_CONTENT_LAYERS, NETWORK_STYLE_LAYERS
 from ..engine.precision import PRECISIONS, check_precision
 from ..errors import OptionError
 from .loss import (
@@ -20,7 +20,7 @@ from .loss import (
 )
 from .spec import Control, number, option, whole
 
-#: Smallest training crop, in pixels: the deepest default style layer (block5) needs 16 px,
+#: Smallest training crop, in pixels: the deepest style layer offered (block5) needs 16 px,
 #: and the network halves the image twice.
 MIN_TRAIN_SIZE = 32
 #: Widest network offered (2 is four times the arithmetic of Johnson et al.'s).
@@ -81,7 +81,7 @@ class TrainOptions:
     tv_weight: float = tv_weight_option("weights")
     style_loss: str = style_loss_option("gram (Gram matrices) or sliced (sliced Wasserstein), as for nst", "weights")
     content_layers: tuple[str, ...] = layers_option("content", "weights", NETWORK_CONTENT_LAYERS)
-    style_layers: tuple[str, ...] = layers_option("style", "weights")
+    style_layers: tuple[str, ...] = layers_option("style", "weights", NETWORK_STYLE_LAYERS)
     width: float = option(
         0.25,
         "network width: 0.25 has the channels of Magenta's Lite network and paints fastest; 1 is Johnson et al.'s",

@@ -63,7 +63,9 @@ def test_a_network_learns_the_loss_nst_optimises_for_a_batch_of_one():
     photo = load_image(CONTENT, SIZE)
     style = load_image(STYLE, SIZE)
     objective = build_objective(build_extractor(options), photo, [style], options)
-    train = TrainingLoss(style, TrainOptions(size=SIZE, style_weight=options.style_weight))
+    train = TrainingLoss(
+        style, TrainOptions(size=SIZE, style_weight=options.style_weight, style_layers=options.style_layers)
+    )
     painted = np.clip(photo + np.random.default_rng(0).normal(0, 0.1, photo.shape), 0, 1).astype(np.float32)
     ours = objective(tf.constant(painted[None]))
     theirs = train(tf.constant(photo[None]), tf.constant(painted[None]))
