@@ -89,15 +89,14 @@ def run_nst(photos: dict[str, Path], work: Path, size: int) -> dict[str, float]:
 
 def training_summary(model_dir: Path) -> tuple[str, list[dict]]:
     """How the network in ``model_dir`` was trained (its ``training.json``), for the note; and the runs."""
-    import dataclasses
-
     from nst_core.options import TrainOptions
+    from nst_core.options.spec import plain_values
     from nst_core.train import read_record
 
     runs = read_record(model_dir)
     if not runs:
         return "Its folder holds no training record (trained before `nst train` wrote one).", runs
-    defaults = {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(TrainOptions()).items()}
+    defaults = plain_values(TrainOptions())
     described = []
     for run in runs:
         changed = ", ".join(f"{k} {v}" for k, v in run["options"].items() if k in defaults and defaults[k] != v)

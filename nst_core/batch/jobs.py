@@ -9,7 +9,6 @@ hex digits).
 
 from __future__ import annotations
 
-import dataclasses
 import glob
 import hashlib
 import itertools
@@ -27,6 +26,7 @@ from ..errors import ImageError
 from ..image.io import FORMATS, describe_source
 from ..image.url import is_url
 from ..options import StyleOptions
+from ..options.spec import plain_values
 
 #: File suffixes a folder of photos is read for: those of the formats :data:`~nst_core.image.io.FORMATS`.
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp")
@@ -70,19 +70,6 @@ def _name_part(source: str) -> str:
     return _UNSAFE.sub("_", stem)[:NAME_PART] or "image"
 
 
-def option_values(options: StyleOptions) -> dict[str, Any]:
-    """The options' values as JSON-ready plain data (tuples as lists), by field name."""
-    return {f.name: _plain(getattr(options, f.name)) for f in dataclasses.fields(options)}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return repr(value)  # an array given as init: not JSON; its repr is not a reliable key, see job_key
-
-
 def file_digest(source: str) -> str:
     """SHA-256 (hex) of a file's bytes; an http(s) URL is hashed by its address (it is not fetched twice).
 
@@ -113,7 +100,7 @@ def job_key(content: str, styles: Sequence[str], options: StyleOptions, digests:
             digests[path] = file_digest(path)
         return digests[path]
 
-    values = option_values(options)
+    values = plain_values(options)  # an array given as init becomes its repr: not a reliable key
     if isinstance(options.init, (str, os.PathLike)) and os.path.isfile(options.init):
         values["init"] = {"file": digest(str(options.init))}
     payload = {"content": digest(content), "styles": [digest(s) for s in styles], "options": values}

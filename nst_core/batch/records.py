@@ -20,7 +20,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .. import __version__
-from .jobs import Job, option_values
+from ..options.spec import plain_values
+from .jobs import Job
 from .store import Store
 
 
@@ -42,7 +43,7 @@ def make_record(
         "output": job.name,
         "content": job.content,
         "styles": list(job.styles),
-        "options": option_values(job.options),
+        "options": plain_values(job.options),
         "seconds": round(float(seconds), 3),
         "loss": float(loss),
         "steps": int(steps),

@@ -86,6 +86,22 @@ def option_fields(options_class: type | None = None) -> list[tuple[dataclasses.F
     return [(field, field.metadata["spec"]) for field in fields]
 
 
+def plain_values(options: Any) -> dict[str, Any]:
+    """An option set's values as JSON-ready plain data (tuples as lists), by field name.
+
+    For the records that say what a result was made with (a batch job's, a training run's).
+    """
+    return {f.name: _plain(getattr(options, f.name)) for f in dataclasses.fields(options)}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return repr(value)  # for example an array given as init: not JSON
+
+
 def field_type(field: dataclasses.Field) -> tuple[Any, bool]:
     """An option field's type without ``| None``, and whether None is allowed.
 

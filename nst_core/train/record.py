@@ -11,7 +11,6 @@ also after Ctrl-C or a kill.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import time
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 from .. import __version__
 from ..image.io import atomic_output
 from ..options import TrainOptions
+from ..options.spec import plain_values
 
 RECORD_FILE = "training.json"
 
@@ -48,7 +48,7 @@ class TrainingRecord:
             "seconds": 0.0,
             "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "nst_core": __version__,
-            "options": dataclasses.asdict(options),
+            "options": plain_values(options),
         }
         self.runs.append(self._run)
 
